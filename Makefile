@@ -1,0 +1,33 @@
+# The README's commands. Everything a target needs is installed by the target itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test bench lint clean
+
+$(STAMP): pyproject.toml package.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/flask --app web db upgrade
+	$(BIN)/flask --app web seed --if-empty
+	$(BIN)/flask --app web run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/match_bench.py
+
+lint: install
+	$(BIN)/ruff check referral web tests bench
+
+clean:
+	rm -rf $(VENV) node_modules instance

@@ -1,0 +1,177 @@
+"""Tables, and the imperative mapping of the domain classes onto them.
+
+The schema itself is owned by Alembic (``migrations/``); this metadata mirrors it
+so queries can be written and ``tests`` can check the two never drift apart.
+"""
+
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table,
+    Text, UniqueConstraint, text,
+)
+from sqlalchemy.orm import registry, relationship
+
+from referral.domain import model
+
+metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
+
+colleagues = Table(
+    "colleagues", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("specialties", JSON, nullable=False),
+    Column("target_clientele", Text, nullable=False, server_default=""),
+    Column("capacity", Integer, nullable=False, server_default="3"),
+    Column("location", String(200)),
+    Column("remote", Boolean, nullable=False, server_default=text("true")),
+    Column("dealbreakers", JSON, nullable=False),
+    Column("paused_until", Date),
+    Column("added_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+members = Table(
+    "members", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("colleague_id", Integer, ForeignKey("colleagues.id"), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+connections = Table(
+    "connections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("a_id", Integer, ForeignKey("colleagues.id", ondelete="CASCADE"), nullable=False),
+    Column("b_id", Integer, ForeignKey("colleagues.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("a_id", "b_id", name="uq_connections_pair"),
+)
+
+handoffs = Table(
+    "handoffs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id"), nullable=False, index=True),
+    Column("client_name", String(200), nullable=False),
+    Column("client_email", String(320), nullable=False),
+    Column("client_phone", String(100)),
+    Column("client_company", String(200)),
+    Column("client_industry", String(200)),
+    Column("client_budget", String(200)),
+    Column("client_location", String(200)),
+    Column("client_needs", Text, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("facts", JSON, nullable=False),
+    Column("exit_strategy", String(32), nullable=False),
+    Column("finish_by", Date),
+    Column("auto_cascade", Boolean, nullable=False, server_default=text("false")),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+disclosures = Table(
+    "disclosures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("handoff_id", "version", name="uq_disclosures_version"),
+)
+
+referrals = Table(
+    "referrals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), index=True),
+    Column("from_id", Integer, ForeignKey("colleagues.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("to_id", Integer, ForeignKey("colleagues.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("disclosure_id", Integer, ForeignKey("disclosures.id")),
+    Column("status", String(16), nullable=False),
+    Column("offered_at", DateTime, nullable=False),
+    Column("expires_at", DateTime),
+    Column("answered_at", DateTime),
+    Column("reminded_at", DateTime),
+    Column("acknowledged_sha256", String(64)),
+    Column("decline_reason", Text),
+    Column("return_of_id", Integer, ForeignKey("referrals.id", ondelete="SET NULL")),
+    Column("return_path", JSON),
+    Column("outcome_note", Text),
+    Column("outcome_value", String(100)),
+    Column("outcome_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
+    Column("outcome_at", DateTime),
+    # one live offer per client: two colleagues can never both take the same handoff
+    Index("uq_referrals_one_open_per_handoff", "handoff_id", unique=True,
+          sqlite_where=text("status IN ('offered', 'accepted', 'completed')"),
+          postgresql_where=text("status IN ('offered', 'accepted', 'completed')")),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), index=True),
+    Column("referral_id", Integer, ForeignKey("referrals.id", ondelete="CASCADE")),
+    Column("kind", String(40), nullable=False),
+    Column("to_addr", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("text_body", Text, nullable=False),
+    Column("html_body", Text, nullable=False),
+    Column("message_id", String(300), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("due_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("claimed_until", DateTime),
+    Column("sent_at", DateTime),
+    Index("ix_outbox_due", "sent_at", "due_at"),
+)
+
+outbox_attempts = Table(
+    "outbox_attempts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outbox_id", Integer, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("error", Text),
+)
+
+used_links = Table(
+    "used_links", metadata,
+    Column("jti", String(64), primary_key=True),
+    Column("used_at", DateTime, nullable=False),
+)
+
+# append-only log of network changes: each process applies only the rows it has not seen
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic", String(20), nullable=False),
+    Column("ref_id", Integer, nullable=False),
+    Column("at", DateTime, nullable=False),
+)
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes onto the tables (idempotent; called by the app factory)."""
+    global _mapped
+    if _mapped:
+        return
+    _mapped = True
+    mapper_registry.map_imperatively(model.Colleague, colleagues)
+    mapper_registry.map_imperatively(model.Member, members, properties={
+        "colleague": relationship(model.Colleague, lazy="joined"),
+    })
+    mapper_registry.map_imperatively(model.Connection, connections)
+    mapper_registry.map_imperatively(model.Disclosure, disclosures)
+    mapper_registry.map_imperatively(model.Handoff, handoffs, properties={
+        "disclosures": relationship(model.Disclosure, order_by=disclosures.c.version,
+                                    cascade="all, delete-orphan"),
+    })
+    mapper_registry.map_imperatively(model.Referral, referrals, properties={
+        "handoff": relationship(model.Handoff),
+        "disclosure": relationship(model.Disclosure),
+    })

@@ -1,0 +1,40 @@
+"""The unit of work: one transaction per use case, committed only by the service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from referral.adapters import orm
+
+
+class UnitOfWork:
+    """``with uow:`` opens a session; ``uow.commit()`` commits; leaving without it rolls back."""
+
+    def __init__(self, session_factory: sessionmaker[Session]):
+        self.session_factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.session_factory()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        assert self.session is not None
+        self.session.rollback()
+        self.session.close()
+        self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None
+        self.session.commit()
+
+    def record_change(self, topic: str, ref_id: int, now: datetime) -> None:
+        """Note that a colleague or connection changed, in this same transaction.
+
+        Every process keeps its matching index and graph current by reading these rows.
+        """
+        assert self.session is not None
+        self.session.execute(insert(orm.changes).values(topic=topic, ref_id=ref_id, at=now))

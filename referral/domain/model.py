@@ -1,0 +1,189 @@
+"""The business objects: colleagues, members, handoffs (outgoing clients) and referrals.
+
+Plain Python: the adapters map these classes onto tables (SQLAlchemy imperative
+mapping), so nothing here knows about a database. Time is always passed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from referral.domain.lifecycle import check_transition
+
+__all__ = ["Colleague", "Member", "Connection", "Handoff", "Disclosure", "Fact", "Referral", "sha256"]
+
+
+def sha256(text: str) -> str:
+    """Hex SHA-256 of ``text`` encoded as UTF-8: the fingerprint of a disclosure version."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Colleague:
+    """Someone in the network who may receive referrals (every member is one too)."""
+
+    EDITABLE = (
+        "name", "email", "specialties", "target_clientele", "capacity",
+        "location", "remote", "dealbreakers", "paused_until",
+    )
+
+    def __init__(self, name: str, email: str, specialties: list[str], target_clientele: str = "",
+                 capacity: int = 3, location: str | None = None, remote: bool = True,
+                 dealbreakers: list[str] | None = None, paused_until: date | None = None,
+                 added_by_id: int | None = None, now: datetime | None = None):
+        self.name = name
+        self.email = email.strip().lower()
+        self.specialties = list(specialties)
+        self.target_clientele = target_clientele or ""
+        self.capacity = capacity
+        self.location = location or None
+        self.remote = remote
+        self.dealbreakers = list(dealbreakers or [])
+        self.paused_until = paused_until
+        self.added_by_id = added_by_id
+        self.created_at = self.updated_at = now
+
+    def update(self, now: datetime, **fields) -> bool:
+        """Apply the given editable fields; return True when anything changed."""
+        changed = False
+        for key, value in fields.items():
+            if key not in self.EDITABLE:
+                raise KeyError(key)
+            if key == "email":
+                value = value.strip().lower()
+            if key in ("specialties", "dealbreakers"):
+                value = list(value)
+            if key == "target_clientele":
+                value = value or ""
+            if getattr(self, key) != value:
+                setattr(self, key, value)
+                changed = True
+        if changed:
+            self.updated_at = now
+        return changed
+
+    def is_paused(self, today: date) -> bool:
+        """True while the colleague takes no referrals (paused until and including that day)."""
+        return self.paused_until is not None and self.paused_until >= today
+
+
+class Member:
+    """A person who logs in and hands clients off; always backed by a :class:`Colleague`."""
+
+    def __init__(self, colleague: Colleague, password_hash: str, token_hash: str, now: datetime):
+        self.colleague = colleague
+        self.password_hash = password_hash
+        self.token_hash = token_hash
+        self.created_at = now
+
+    @property
+    def name(self) -> str:
+        return self.colleague.name
+
+    @property
+    def email(self) -> str:
+        return self.colleague.email
+
+
+class Connection:
+    """Two colleagues who know each other (undirected; stored with the smaller id first)."""
+
+    def __init__(self, a_id: int, b_id: int, now: datetime):
+        self.a_id, self.b_id = sorted((a_id, b_id))
+        self.created_at = now
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A dated fact behind the reasons, e.g. ``2026-03-02: invoice 114 paid 41 days late``."""
+
+    date: date
+    text: str
+
+    def as_json(self) -> dict:
+        return {"date": self.date.isoformat(), "text": self.text}
+
+
+class Disclosure:
+    """One stored version of a handoff's fair warning; never edited after it is written."""
+
+    def __init__(self, version: int, text: str, now: datetime):
+        self.version = version
+        self.text = text
+        self.sha256 = sha256(text)
+        self.created_at = now
+
+
+class Handoff:
+    """An outgoing client: who they are, what they need, why the member lets them go."""
+
+    def __init__(self, member_id: int, client: dict, reasons: list[str], facts: list[Fact],
+                 disclosure: str, exit_strategy: str, finish_by: date | None, now: datetime,
+                 auto_cascade: bool = False):
+        self.member_id = member_id
+        self.client_name = client["name"]
+        self.client_email = client["email"]
+        for key in ("phone", "company", "industry", "budget", "location"):
+            setattr(self, f"client_{key}", client.get(key) or None)
+        self.client_needs = client["needs"]
+        self.reasons = list(reasons)
+        self.facts = [f.as_json() for f in facts]
+        self.exit_strategy = exit_strategy
+        self.finish_by = finish_by
+        self.auto_cascade = auto_cascade
+        self.status = "open"
+        self.created_at = self.updated_at = now
+        self.disclosures = [Disclosure(1, disclosure, now)]
+
+    @property
+    def disclosure(self) -> Disclosure:
+        """The current (latest) version of the fair warning."""
+        return max(self.disclosures, key=lambda d: d.version)
+
+    def revise_disclosure(self, text: str, now: datetime) -> Disclosure:
+        """Keep every earlier version; a new text becomes the next version."""
+        current = self.disclosure
+        if text == current.text:
+            return current
+        new = Disclosure(current.version + 1, text, now)
+        self.disclosures.append(new)
+        self.updated_at = now
+        return new
+
+    @property
+    def client(self) -> dict:
+        keys = ("name", "email", "phone", "company", "industry", "budget", "location", "needs")
+        return {k: getattr(self, f"client_{k}") for k in keys}
+
+
+class Referral:
+    """An offer of a handoff's client to one colleague, and what became of it."""
+
+    def __init__(self, from_id: int, to_id: int, now: datetime, handoff: Handoff | None = None,
+                 disclosure: Disclosure | None = None, expires_at: datetime | None = None,
+                 status: str = "offered"):
+        self.from_id = from_id
+        self.to_id = to_id
+        self.handoff = handoff
+        self.disclosure = disclosure
+        self.status = status
+        self.offered_at = now
+        self.expires_at = expires_at
+        self.answered_at = None
+        self.reminded_at = None
+        self.acknowledged_sha256 = None
+        self.decline_reason = None
+        self.return_of_id = None
+        self.return_path = None
+        self.outcome_note = None
+        self.outcome_value = None
+        self.outcome_by_id = None
+        self.outcome_at = None
+
+    def move_to(self, status: str, now: datetime) -> None:
+        """Change status along the lifecycle or raise ``IllegalTransition``."""
+        check_transition(self.status, status)
+        self.status = status
+        if status in ("accepted", "declined", "expired", "withdrawn"):
+            self.answered_at = now

@@ -1,0 +1,21 @@
+"""Codes of the public contract: why a member lets a client go, and how they leave."""
+
+__all__ = ["REASONS", "EXIT_STRATEGIES", "REFERRAL_STATUSES"]
+
+REASONS: dict[str, str] = {
+    "complaints": "too many complaints",
+    "late_payments": "frequent late payments",
+    "cancellations": "cancels or misses appointments",
+    "scope_creep": "too many demands outside the agreed scope",
+    "hostile": "rude, abusive or plainly obnoxious",
+    "unresponsive": "ignores calls and emails when information is needed",
+    "not_a_fit": "wants something outside the member's services",
+}
+
+EXIT_STRATEGIES: dict[str, str] = {
+    "take_blame": "Take the blame (the fault is mine, not yours)",
+    "refer_elsewhere": "Refer elsewhere (a colleague fits you better)",
+    "bow_out": "Bow out (I am stepping back from this kind of work)",
+}
+
+REFERRAL_STATUSES = ("offered", "accepted", "declined", "expired", "withdrawn", "completed")

@@ -1,0 +1,43 @@
+"""Load the demo network's connections and referral history (colleagues come via the CSV import)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from referral.adapters.uow import UnitOfWork
+from referral.domain.model import Colleague, Connection, Referral
+
+
+def _rows(path: Path):
+    with path.open(newline="", encoding="utf-8") as f:
+        yield from csv.DictReader(f)
+
+
+def load_history(uow: UnitOfWork, folder: Path, now: datetime) -> tuple[int, int]:
+    """Add ``connections.csv`` and ``referrals.csv``; returns (connections, referrals) added."""
+    with uow:
+        s = uow.session
+        ids = dict(s.execute(select(Colleague.email, Colleague.id)).all())
+        pairs = set()
+        for row in _rows(folder / "connections.csv"):
+            a, b = sorted((ids[row["email_a"].lower()], ids[row["email_b"].lower()]))
+            if (a, b) not in pairs:
+                pairs.add((a, b))
+                s.add(Connection(a, b, now))
+                uow.record_change("connection", b, now)
+        by_line: dict[int, Referral] = {}
+        for line, row in enumerate(_rows(folder / "referrals.csv"), start=1):
+            r = Referral(ids[row["from_email"].lower()], ids[row["to_email"].lower()],
+                         datetime.fromisoformat(row["offered_at"]), status=row["status"])
+            r.answered_at = datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None
+            if row["return_of"]:
+                s.flush()
+                r.return_of_id = by_line[int(row["return_of"])].id
+            s.add(r)
+            by_line[line] = r
+        uow.commit()
+        return len(pairs), len(by_line)

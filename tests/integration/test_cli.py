@@ -1,0 +1,118 @@
+"""The command line of the contract: member create, colleagues import, seed, db upgrade."""
+
+import re
+import textwrap
+
+from sqlalchemy import inspect
+
+from referral.adapters import migrate
+from referral.adapters.db import make_engine
+from referral.adapters.orm import metadata
+
+
+def test_member_create_prints_the_token_alone_on_the_last_line(runner, client):
+    r = runner.invoke(args=["member", "create", "Maya Brenner", "maya@example.com", "--password", "s3cret-pass"])
+    assert r.exit_code == 0, r.output
+    token = r.output.strip().splitlines()[-1]
+    assert " " not in token and len(token) > 30
+    assert client.get("/api/colleagues", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    r = client.post("/login", data={"email": "maya@example.com", "password": "s3cret-pass"})
+    assert r.status_code == 302
+
+
+def test_tokens_and_passwords_are_stored_only_as_hashes(runner, app):
+    r = runner.invoke(args=["member", "create", "Maya", "maya@example.com", "--password", "s3cret-pass"])
+    token = r.output.strip().splitlines()[-1]
+    with app.extensions["referral"].engine.connect() as conn:
+        dump = " ".join(str(v) for row in conn.exec_driver_sql("SELECT * FROM members") for v in row)
+    assert token not in dump and "s3cret-pass" not in dump
+
+
+def test_member_create_refuses_a_bad_email_and_a_duplicate(runner):
+    assert runner.invoke(args=["member", "create", "X", "not-an-email"]).exit_code != 0
+    assert runner.invoke(args=["member", "create", "X", "x@example.com"]).exit_code == 0
+    r = runner.invoke(args=["member", "create", "X", "x@example.com"])
+    assert r.exit_code != 0 and "already exists" in r.output
+
+
+CSV = textwrap.dedent("""\
+    name,email,specialties,target_clientele,capacity,location,remote,dealbreakers,paused_until
+    Ana Ruiz,ana@example.org,bookkeeping;payroll,"restaurants, cafés",2,Porto,false,hostile,
+    Tom Park,tom@example.org,wedding photography,,,,,,
+    ,nobody@example.org,SEO,,,,,,
+    Bad Email,not-an-email,SEO,,,,,,
+    Bad Cap,cap@example.org,SEO,,-2,,,,
+    Bad Reason,reason@example.org,SEO,,,,,rude,
+    Bad Date,date@example.org,SEO,,,,,,tomorrow
+    Ana Again,ana@example.org,tax,,,,,,
+    No Specialty,nospec@example.org,,,,,,,
+""")
+
+
+def test_import_keeps_good_rows_and_reports_each_bad_one_by_line(runner, client, member, tmp_path):
+    path = tmp_path / "colleagues.csv"
+    path.write_text(CSV, encoding="utf-8")
+    r = runner.invoke(args=["colleagues", "import", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "2 created, 0 updated, 0 unchanged, 7 rejected" in r.output
+    for line, word in [(4, "name"), (5, "email"), (6, "capacity"), (7, "dealbreakers"), (8, "paused_until"),
+                       (9, "line 2"), (10, "specialties")]:
+        assert any(out.startswith(f"line {line}:") and word in out for out in r.output.splitlines()), (line, r.output)
+    ana = client.get("/api/colleagues?q=ana", headers=member.headers).get_json()
+    assert ana[0]["remote"] is False and ana[0]["target_clientele"] == "restaurants, cafés"
+    tom = client.get("/api/colleagues?q=tom", headers=member.headers).get_json()[0]
+    assert (tom["capacity"], tom["remote"]) == (3, True)
+
+
+def test_importing_the_same_file_twice_changes_nothing(runner, client, member, tmp_path):
+    path = tmp_path / "colleagues.csv"
+    path.write_text(CSV, encoding="utf-8")
+    runner.invoke(args=["colleagues", "import", str(path)])
+    before = client.get("/api/colleagues", headers=member.headers).get_json()
+    r = runner.invoke(args=["colleagues", "import", str(path)])
+    assert "0 created, 0 updated, 2 unchanged" in r.output
+    assert client.get("/api/colleagues", headers=member.headers).get_json() == before
+
+
+def test_import_updates_a_changed_row_by_email(runner, client, member, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("name,email,specialties,capacity\nAna,ana@example.org,bookkeeping,2\n")
+    runner.invoke(args=["colleagues", "import", str(path)])
+    path.write_text("name,email,specialties,capacity\nAna,ANA@example.org,bookkeeping,5\n")
+    r = runner.invoke(args=["colleagues", "import", str(path)])
+    assert "0 created, 1 updated" in r.output
+    assert client.get("/api/colleagues?q=ana", headers=member.headers).get_json()[0]["capacity"] == 5
+
+
+def test_import_names_missing_required_columns(runner, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("name,specialties\nAna,bookkeeping\n")
+    r = runner.invoke(args=["colleagues", "import", str(path)])
+    assert r.exit_code != 0 and "email" in r.output
+
+
+def test_seed_loads_the_demo_network_once(runner, client):
+    r = runner.invoke(args=["seed"])
+    assert r.exit_code == 0, r.output
+    assert "hannah.whitfield@example.com" in r.output
+    login = client.post("/login", data={"email": "hannah.whitfield@example.com", "password": "demo-pass-1"})
+    assert login.status_code == 302
+    listing = client.get("/colleagues/").get_data(as_text=True)
+    assert re.search(r"(\d+) in the network", listing) and int(re.search(r"(\d+) in the network", listing)[1]) >= 60
+    assert runner.invoke(args=["seed"]).exit_code != 0
+    assert runner.invoke(args=["seed", "--if-empty"]).exit_code == 0
+
+
+def test_migrations_build_the_whole_schema_from_empty_and_step_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    assert set(inspect(engine).get_table_names()) >= set(metadata.tables)
+    engine.dispose()
+    migrate.downgrade(url, "base")
+    engine = make_engine(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    migrate.upgrade(url)
+
+

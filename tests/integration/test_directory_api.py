@@ -1,0 +1,128 @@
+"""The colleague directory over the JSON API, as the contract describes it."""
+
+import pytest
+
+
+def test_adding_a_colleague_answers_201_with_the_stored_colleague(client, member):
+    body = {"name": "Ana Ruiz", "email": "Ana.Ruiz@Example.org", "specialties": ["bookkeeping", "payroll"],
+            "target_clientele": "restaurants", "capacity": 2, "location": "Porto", "remote": False,
+            "dealbreakers": ["hostile"], "paused_until": "2027-01-31"}
+    r = client.post("/api/colleagues", json=body, headers=member.headers)
+    assert r.status_code == 201
+    got = r.get_json()
+    assert got["id"] > 0
+    assert got["email"] == "ana.ruiz@example.org"
+    assert {k: got[k] for k in ("specialties", "capacity", "remote", "dealbreakers", "paused_until")} == {
+        "specialties": ["bookkeeping", "payroll"], "capacity": 2, "remote": False,
+        "dealbreakers": ["hostile"], "paused_until": "2027-01-31"}
+    assert client.get(f"/api/colleagues/{got['id']}", headers=member.headers).get_json()["name"] == "Ana Ruiz"
+
+
+def test_defaults_apply_when_optional_fields_are_left_out(client, member):
+    r = client.post("/api/colleagues", json={"name": "Bo", "email": "bo@example.org", "specialties": ["SEO"]},
+                    headers=member.headers)
+    got = r.get_json()
+    assert (got["capacity"], got["remote"], got["dealbreakers"], got["paused_until"], got["target_clientele"]) == (
+        3, True, [], None, "")
+
+
+@pytest.mark.parametrize("field, value", [
+    ("name", ""), ("name", "x" * 201), ("name", None),
+    ("email", "not-an-email"), ("email", None),
+    ("specialties", []), ("specialties", "bookkeeping"),
+    ("capacity", -1), ("capacity", "3"), ("capacity", 2.5),
+    ("remote", "yes"), ("dealbreakers", ["rude"]), ("paused_until", "next week"),
+    ("location", 5), ("target_clientele", 7),
+])
+def test_each_field_rule_is_enforced_and_the_error_names_the_field(client, member, field, value):
+    body = {"name": "Ana Ruiz", "email": "ana@example.org", "specialties": ["bookkeeping"], field: value}
+    r = client.post("/api/colleagues", json=body, headers=member.headers)
+    assert r.status_code == 422
+    assert field in r.get_json()["errors"]["json"]
+
+
+@pytest.mark.parametrize("missing", ["name", "email", "specialties"])
+def test_required_fields_are_named_when_missing(client, member, missing):
+    body = {"name": "Ana Ruiz", "email": "ana@example.org", "specialties": ["bookkeeping"]}
+    del body[missing]
+    r = client.post("/api/colleagues", json=body, headers=member.headers)
+    assert r.status_code == 422 and missing in r.get_json()["errors"]["json"]
+
+
+def test_unknown_fields_and_malformed_json_are_refused(client, member):
+    r = client.post("/api/colleagues", json={"name": "A", "email": "a@example.org", "specialties": ["x"],
+                                              "favourite_colour": "blue"}, headers=member.headers)
+    assert r.status_code == 422 and "favourite_colour" in r.get_json()["errors"]["json"]
+    r = client.post("/api/colleagues", data="{not json", headers={**member.headers, "Content-Type": "application/json"})
+    assert r.status_code in (400, 422)
+
+
+def test_an_email_is_unique_in_the_network(client, member, make_colleague):
+    make_colleague(email="taken@example.org")
+    r = client.post("/api/colleagues", json={"name": "Other", "email": "TAKEN@example.org", "specialties": ["x"]},
+                    headers=member.headers)
+    assert r.status_code == 422 and "email" in r.get_json()["errors"]["json"]
+
+
+def test_requests_without_a_valid_token_answer_401(client, member):
+    assert client.get("/api/colleagues").status_code == 401
+    assert client.get("/api/colleagues", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.get("/api/colleagues", headers=member.headers).status_code == 200
+
+
+def test_list_is_searchable_by_name_specialty_and_clientele_and_paginated(client, member, make_colleague):
+    make_colleague(name="Ana Ruiz", specialties=["bookkeeping"], target_clientele="restaurants")
+    make_colleague(name="Tom Park", specialties=["wedding photography"], target_clientele="couples")
+    make_colleague(name="Lia Chen", specialties=["tax returns"], target_clientele="restaurants and cafés")
+    names = lambda q: sorted(c["name"] for c in client.get(f"/api/colleagues?q={q}", headers=member.headers).get_json())  # noqa: E731
+    assert names("ruiz") == ["Ana Ruiz"]
+    assert names("photography") == ["Tom Park"]
+    assert names("restaurants") == ["Ana Ruiz", "Lia Chen"]
+    assert names("cafés") == ["Lia Chen"]
+    r = client.get("/api/colleagues?page=2&page_size=2", headers=member.headers)
+    assert r.status_code == 200 and len(r.get_json()) == 2  # 3 colleagues + the member = 4
+    assert '"total": 4' in r.headers["X-Pagination"]
+
+
+def test_patch_changes_only_the_given_fields_and_pauses(client, member, make_colleague):
+    c = make_colleague(capacity=4, location="Leeds")
+    r = client.patch(f"/api/colleagues/{c['id']}", json={"paused_until": "2026-12-31"}, headers=member.headers)
+    assert r.status_code == 200
+    assert (r.get_json()["paused_until"], r.get_json()["capacity"], r.get_json()["location"]) == ("2026-12-31", 4, "Leeds")
+    r = client.patch(f"/api/colleagues/{c['id']}", json={"capacity": "many"}, headers=member.headers)
+    assert r.status_code == 422 and "capacity" in r.get_json()["errors"]["json"]
+
+
+def test_another_members_colleague_cannot_be_changed_or_deleted(client, member, make_member, make_colleague):
+    c = make_colleague()
+    other = make_member(name="Other Member", email="other@example.com")
+    assert client.patch(f"/api/colleagues/{c['id']}", json={"capacity": 0}, headers=other.headers).status_code == 404
+    assert client.delete(f"/api/colleagues/{c['id']}", headers=other.headers).status_code == 404
+    assert client.get(f"/api/colleagues/{c['id']}", headers=member.headers).get_json()["capacity"] == 3
+
+
+def test_delete_removes_the_colleague(client, member, make_colleague):
+    c = make_colleague()
+    assert client.delete(f"/api/colleagues/{c['id']}", headers=member.headers).status_code == 204
+    assert client.get(f"/api/colleagues/{c['id']}", headers=member.headers).status_code == 404
+
+
+def test_connections_record_whom_the_member_knows(client, member, make_colleague):
+    c = make_colleague()
+    assert client.post("/api/connections", json={"colleague_id": c["id"]}, headers=member.headers).status_code == 201
+    assert client.post("/api/connections", json={"colleague_id": c["id"]}, headers=member.headers).status_code == 201
+    r = client.post("/api/connections", json={"colleague_id": 99999}, headers=member.headers)
+    assert r.status_code == 404
+    r = client.post("/api/connections", json={"colleague_id": "3"}, headers=member.headers)
+    assert r.status_code == 422 and "colleague_id" in r.get_json()["errors"]["json"]
+
+
+def test_wrong_method_answers_405_with_allow_header(client, member):
+    r = client.put("/api/colleagues", headers=member.headers)
+    assert r.status_code == 405 and "POST" in r.headers["Allow"]
+
+
+def test_the_openapi_document_describes_the_api(client):
+    doc = client.get("/api/openapi.json").get_json()
+    assert "/api/colleagues" in doc["paths"] and "/api/connections" in doc["paths"]
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

@@ -1,0 +1,69 @@
+"""The Flask app: ``create_app()`` wires settings, database, extensions and blueprints."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask
+
+from referral.adapters.db import make_engine, make_session_factory
+from referral.adapters.orm import start_mappers
+from referral.adapters.uow import UnitOfWork
+from referral.config import Settings
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as stored in the database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Services:
+    """What the views need from the outside world, built once per app."""
+
+    def __init__(self, settings: Settings, clock=utcnow):
+        self.settings = settings
+        self.engine = make_engine(settings.database_url)
+        self.session_factory = make_session_factory(self.engine)
+        self.clock = clock
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    test_config = test_config or {}
+    settings = Settings.from_env(app.instance_path, test_config.get("ENV"))
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        API_TITLE="Referral network API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        RATELIMIT_ENABLED=True,
+    )
+    app.config.update({k: v for k, v in test_config.items() if k != "ENV"})
+
+    start_mappers()
+    app.extensions["referral"] = Services(settings, app.config.get("CLOCK", utcnow))
+
+    from web import api, cli, errors, pages
+    from web.extensions import api as smorest_api
+    from web.extensions import csrf, limiter, login_manager
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    smorest_api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
+    api.register(smorest_api)
+    pages.register(app)
+    errors.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,144 @@
+"""Command line: ``flask --app web db upgrade | member create | colleagues import | seed``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+from tqdm import tqdm
+
+from referral.adapters import migrate
+from referral.domain.errors import Conflict
+from referral.services import colleagues, members, seed
+from web.context import now, services, uow
+from web.forms import flatten, split_list
+from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
+
+SEED_DIR = Path(__file__).resolve().parents[1] / "seed_data"
+CSV_REQUIRED = ("name", "email", "specialties")
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+member_cli = AppGroup("member", help="Members who log in and hand clients off.")
+colleagues_cli = AppGroup("colleagues", help="The colleague directory.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Bring the database, new or old, to the current schema."""
+    migrate.upgrade(services().settings.database_url, revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Step the schema back to REVISION (``base`` empties it)."""
+    migrate.downgrade(services().settings.database_url, revision)
+
+
+@member_cli.command("create")
+@click.argument("name")
+@click.argument("email")
+@click.option("--password", help="Password for the web pages (a random one if left out).")
+def member_create(name, email, password):
+    """Create a member; the API token is printed alone on the last line."""
+    errors = flatten(ColleaguePatchSchema().validate({"name": name, "email": email}))
+    if errors:
+        raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+    try:
+        member_id, token = members.create_member(uow(), name, email, password, now())
+    except Conflict as err:
+        raise click.ClickException(str(err))
+    click.echo(f"Member {member_id} created for {email}. API token (shown once):")
+    click.echo(token)
+
+
+def csv_payload(row: dict) -> dict:
+    """One CSV row in the JSON shape the schema validates (blank optional cells take defaults)."""
+    payload: dict = {"name": row.get("name") or "", "email": row.get("email") or "",
+                     "specialties": split_list(row.get("specialties") or "")}
+    if (row.get("target_clientele") or "").strip():
+        payload["target_clientele"] = row["target_clientele"]
+    if (row.get("capacity") or "").strip():
+        cap = row["capacity"].strip()
+        payload["capacity"] = int(cap) if cap.lstrip("-").isdigit() else cap
+    if (row.get("location") or "").strip():
+        payload["location"] = row["location"]
+    if (row.get("remote") or "").strip():
+        flag = row["remote"].strip().lower()
+        payload["remote"] = {"true": True, "false": False}.get(flag, flag)
+    payload["dealbreakers"] = split_list(row.get("dealbreakers") or "")
+    if (row.get("paused_until") or "").strip():
+        payload["paused_until"] = row["paused_until"].strip()
+    return payload
+
+
+def read_colleague_csv(path: Path):
+    """Yield ``(line, fields)`` for valid rows and ``(line, reason)`` for bad ones."""
+    schema = ColleagueSchema()
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in CSV_REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise click.ClickException(f"{path.name}: the header lacks the column(s) {', '.join(missing)}")
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                yield line, "more cells than the header has columns"
+                continue
+            try:
+                yield line, schema.load(csv_payload(row))
+            except ValidationError as err:
+                yield line, "; ".join(f"{k}: {' '.join(v)}" for k, v in flatten(err.messages).items())
+
+
+def import_file(path: Path, member_id: int | None = None) -> colleagues.ImportReport:
+    with path.open(encoding="utf-8-sig") as f:
+        total = sum(1 for _ in f) - 1
+    with tqdm(total=max(total, 0), unit="row", desc=f"Importing {path.name}",
+              disable=total < 200, file=sys.stderr) as bar:
+        return colleagues.import_colleagues(uow(), member_id, read_colleague_csv(path), now(), bar.update)
+
+
+@colleagues_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def colleagues_import(file):
+    """Import colleagues from a CSV file (upsert by email; bad rows are reported and skipped)."""
+    report = import_file(file)
+    click.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+               f"{len(report.rejected)} rejected.")
+    for line, reason in report.rejected:
+        click.echo(f"line {line}: {reason}")
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the network has colleagues.")
+def seed_command(if_empty):
+    """Load the demo network from seed_data/ into an empty database."""
+    if colleagues.count(uow()):
+        if if_empty:
+            click.echo("The network already has colleagues; the demo network was not loaded.")
+            return
+        raise click.ClickException("The database is not empty; seed loads only into an empty one.")
+    report = import_file(SEED_DIR / "colleagues.csv")
+    if report.rejected:
+        raise click.ClickException(f"seed_data/colleagues.csv has bad rows: {report.rejected}")
+    with (SEED_DIR / "members.csv").open(newline="", encoding="utf-8") as f:
+        logins = list(csv.DictReader(f))
+    for m in logins:
+        members.create_member(uow(), m["name"], m["email"], m["password"], now())
+    n_conn, n_ref = seed.load_history(uow(), SEED_DIR, now())
+    click.echo(f"Demo network loaded: {report.created} colleagues, {n_conn} connections, {n_ref} referrals.")
+    for m in logins:
+        click.echo(f"  log in as {m['email']} / {m['password']}")
+
+
+def register(app: Flask) -> None:
+    for group in (db_cli, member_cli, colleagues_cli, seed_command):
+        app.cli.add_command(group)

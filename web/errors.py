@@ -1,0 +1,53 @@
+"""One table from domain errors to HTTP answers; JSON for the API, a page for people."""
+
+from flask import jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from web.extensions import api
+from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound, ReferralError
+
+STATUS = {NotFound: 404, IllegalTransition: 409, Conflict: 409, Invalid: 422}
+TITLE = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 503: "Service Unavailable"}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def answer(code: int, message: str, errors: dict | None = None):
+    if wants_json():
+        body = {"code": code, "status": TITLE.get(code, ""), "message": message}
+        if errors:
+            body["errors"] = {"json": errors}
+        return jsonify(body), code
+    return render_template("error.html", code=code, title=TITLE.get(code, "Error"), message=message), code
+
+
+def register(app) -> None:
+    @app.errorhandler(ReferralError)
+    def _domain(err: ReferralError):
+        code = next((c for cls, c in STATUS.items() if isinstance(err, cls)), 400)
+        return answer(code, str(err), getattr(err, "errors", None))
+
+    @app.errorhandler(OperationalError)
+    def _database_down(err):
+        app.logger.error("database unavailable: %s", err)
+        return answer(503, "The database is not answering right now. Nothing was saved; "
+                           "please try again in a minute.")
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        if wants_json():
+            payload, code, headers = api.handle_http_exception(err)  # flask-smorest's error shape
+            response = jsonify(payload)
+            response.headers.update(headers or {})
+        else:
+            response, code = answer(err.code or 500, err.description or err.name)
+        for key, value in err.get_headers():  # keep Allow on 405, WWW-Authenticate...
+            if key.lower() != "content-type":
+                response.headers.setdefault(key, value)
+        return response, code

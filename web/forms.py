@@ -1,0 +1,53 @@
+"""Turn HTML form fields into the JSON shape the schemas validate, so both share one set of rules."""
+
+import re
+
+from marshmallow import Schema, ValidationError
+
+
+def split_list(text: str) -> list[str]:
+    """Items typed one per line or separated by semicolons."""
+    return [part.strip() for part in re.split(r"[;\n]", text or "") if part.strip()]
+
+
+def integer_or_text(text: str):
+    """An int when the box holds one; otherwise the text, which the schema then rejects by name."""
+    text = (text or "").strip()
+    return int(text) if re.fullmatch(r"-?\d{1,9}", text) else text
+
+
+def colleague_payload(form) -> dict:
+    return {
+        "name": form.get("name", ""),
+        "email": form.get("email", ""),
+        "specialties": split_list(form.get("specialties", "")),
+        "target_clientele": form.get("target_clientele", ""),
+        "capacity": integer_or_text(form.get("capacity", "3")),
+        "location": form.get("location", "").strip() or None,
+        "remote": form.get("remote") == "on",
+        "dealbreakers": form.getlist("dealbreakers"),
+        "paused_until": form.get("paused_until") or None,
+    }
+
+
+def validate(schema: Schema, payload: dict) -> tuple[dict | None, dict]:
+    """``(data, {})`` when valid, else ``(None, errors by field)`` with nested fields flattened."""
+    try:
+        return schema.load(payload), {}
+    except ValidationError as err:
+        return None, flatten(err.messages)
+
+
+def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out[prefix] = messages
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            out.update(flatten(value, f"{prefix}.{i}"))
+    else:
+        out[prefix] = [str(messages)]
+    return out

@@ -1,0 +1,47 @@
+"""The HTML pages: log in, the colleague directory (and later handoffs, offers, network)."""
+
+from flask import Flask, redirect, url_for
+from flask_login import UserMixin, current_user
+from sqlalchemy import select
+
+from referral.adapters import orm
+from web.context import now, uow
+from web.extensions import login_manager
+
+
+class User(UserMixin):
+    """The logged-in member as Flask-Login sees them."""
+
+    def __init__(self, member_id: int, colleague_id: int, name: str, email: str):
+        self.id, self.colleague_id, self.name, self.email = member_id, colleague_id, name, email
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    M, C = orm.members, orm.colleagues
+    with uow() as u:
+        row = u.session.execute(select(M.c.id, M.c.colleague_id, C.c.name, C.c.email)
+                                .join(C, C.c.id == M.c.colleague_id).where(M.c.id == int(user_id))).first()
+    return User(*row) if row else None
+
+
+def register(app: Flask) -> None:
+    from web.pages import auth, directory
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(directory.bp)
+
+    @app.context_processor
+    def _helpers():
+        return {"has_endpoint": lambda name: name in app.view_functions, "today": now().date()}
+
+    @app.get("/")
+    def home():
+        if current_user.is_authenticated:
+            return redirect(url_for("directory.index"))
+        return redirect(url_for("auth.login"))

@@ -1,0 +1,90 @@
+"""Marshmallow schemas: one set validates the JSON API and the HTML forms alike."""
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+
+from referral.domain.vocab import EXIT_STRATEGIES, REASONS
+
+REASON = validate.OneOf(list(REASONS), error="Must be one of: {choices}.")
+
+
+class Trimmed(fields.String):
+    """A string with surrounding white space removed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class ColleagueSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = Trimmed(required=True, validate=validate.Length(1, 200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    specialties = fields.List(Trimmed(validate=validate.Length(1, 200)), required=True,
+                              validate=validate.Length(min=1, error="Give at least one specialty."))
+    target_clientele = Trimmed(load_default="", validate=validate.Length(max=2000))
+    capacity = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=1000))
+    location = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    remote = fields.Boolean(load_default=True, truthy={True}, falsy={False})
+    dealbreakers = fields.List(fields.String(validate=REASON), load_default=list)
+    paused_until = fields.Date(allow_none=True, load_default=None)
+    open_referrals = fields.Integer(dump_only=True)
+
+    @post_load
+    def _tidy(self, data, **kwargs):
+        if "email" in data:
+            data["email"] = data["email"].strip().lower()
+        if data.get("location") == "":
+            data["location"] = None
+        if "dealbreakers" in data:
+            data["dealbreakers"] = sorted(set(data["dealbreakers"]))
+        return data
+
+
+class ColleaguePatchSchema(ColleagueSchema):
+    """The same rules for a PATCH: only the fields given are checked and changed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class ColleagueQuerySchema(Schema):
+    q = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class ConnectionSchema(Schema):
+    colleague_id = fields.Integer(required=True, strict=True)
+
+
+class FactSchema(Schema):
+    date = fields.Date(required=True)
+    text = Trimmed(required=True, validate=validate.Length(1, 1000))
+
+
+class ClientSchema(Schema):
+    name = Trimmed(required=True, validate=validate.Length(1, 200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    phone = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=100))
+    company = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    industry = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    budget = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    location = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
+    needs = Trimmed(required=True, validate=validate.Length(1, 5000))
+
+
+class HandoffSchema(Schema):
+    client = fields.Nested(ClientSchema, required=True)
+    reasons = fields.List(fields.String(validate=REASON), required=True,
+                          validate=validate.Length(min=1, error="Choose at least one reason."))
+    facts = fields.List(fields.Nested(FactSchema), load_default=list, validate=validate.Length(max=50))
+    disclosure = Trimmed(required=True, validate=validate.Length(1, 5000))
+    exit_strategy = fields.String(load_default="refer_elsewhere",
+                                  validate=validate.OneOf(list(EXIT_STRATEGIES), error="Must be one of: {choices}."))
+    finish_by = fields.Date(allow_none=True, load_default=None)
+    auto_cascade = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+
+    @validates("reasons")
+    def _distinct(self, value, **kwargs):
+        if len(set(value)) != len(value):
+            raise ValidationError("Each reason once.")
+
+
+__all__ = ["ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
