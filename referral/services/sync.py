@@ -1,0 +1,68 @@
+"""Keep per-process caches (matching index, network graph) current across processes.
+
+Every change to a colleague or a connection appends a row to the ``changes`` table in
+the same transaction (:meth:`UnitOfWork.record_change`). Each process remembers which
+rows it has applied and, before answering, reads only the rows after its low-water
+mark: one indexed query, usually empty. So a colleague edited through one gunicorn
+worker (or machine) is seen by the very next request to any other.
+
+Rows can become visible out of id order on PostgreSQL (a transaction that took id 10
+may commit after the one that took id 11), so ids above the mark are remembered
+individually, and the mark only passes a row once it is ``settle`` seconds old: by then
+any transaction holding a lower id has committed or rolled back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from referral.adapters import orm
+
+__all__ = ["ChangeFeed", "Changes"]
+
+
+@dataclass
+class Changes:
+    """What changed since the last poll; ``full`` means: load everything afresh."""
+
+    full: bool = False
+    colleagues: set[int] = field(default_factory=set)
+    connections: set[int] = field(default_factory=set)  # colleague ids whose edges changed
+
+    def __bool__(self) -> bool:
+        return self.full or bool(self.colleagues or self.connections)
+
+
+class ChangeFeed:
+    """One process's position in the ``changes`` log."""
+
+    def __init__(self, settle: timedelta = timedelta(seconds=30)):
+        self.settle = settle
+        self.mark: int | None = None  # every row with id <= mark has been applied
+        self.applied: set[int] = set()  # rows above the mark already applied
+
+    def poll(self, session, now: datetime) -> Changes:
+        """The changes this process has not applied yet (the first poll asks for a full load)."""
+        C = orm.changes
+        if self.mark is None:
+            self.mark = session.scalar(select(C.c.id).order_by(C.c.id.desc()).limit(1)) or 0
+            self.applied.clear()
+            return Changes(full=True)
+        rows = session.execute(select(C.c.id, C.c.topic, C.c.ref_id, C.c.at)
+                               .where(C.c.id > self.mark).order_by(C.c.id)).all()
+        out = Changes()
+        settled = now - self.settle
+        for row in rows:
+            if row.id not in self.applied:
+                self.applied.add(row.id)
+                (out.colleagues if row.topic == "colleague" else out.connections).add(row.ref_id)
+        # advance the mark over the settled prefix so the next query stays small
+        for row in rows:
+            if row.at > settled:
+                break
+            self.mark = row.id
+        self.applied = {i for i in self.applied if i > self.mark}
+        return out
