@@ -10,6 +10,7 @@ from referral.adapters.db import make_engine, make_session_factory
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
+from referral.services.handoffs import MatchState
 
 
 def utcnow() -> datetime:
@@ -25,6 +26,7 @@ class Services:
         self.engine = make_engine(settings.database_url)
         self.session_factory = make_session_factory(self.engine)
         self.clock = clock
+        self.match_state = MatchState()
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

@@ -51,3 +51,28 @@ def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
     else:
         out[prefix] = [str(messages)]
     return out
+
+
+CLIENT_FIELDS = ("name", "email", "phone", "company", "industry", "budget", "location", "needs")
+
+
+def fact_rows(form) -> list[dict]:
+    """The dated-fact rows the member filled in, in order (blank rows dropped)."""
+    indexes = sorted({int(m[1]) for key in form for m in [re.fullmatch(r"facts-(\d+)-(date|text)", key)] if m})
+    rows = [{"date": form.get(f"facts-{i}-date", "").strip(), "text": form.get(f"facts-{i}-text", "")} for i in indexes]
+    return [r for r in rows if r["date"] or r["text"].strip()]
+
+
+def handoff_payload(form) -> dict:
+    client = {k: form.get(f"client.{k}", "") for k in CLIENT_FIELDS}
+    for key in ("phone", "company", "industry", "budget", "location"):
+        client[key] = client[key].strip() or None
+    return {
+        "client": client,
+        "reasons": form.getlist("reasons"),
+        "facts": [{"date": r["date"] or None, "text": r["text"]} for r in fact_rows(form)],
+        "disclosure": form.get("disclosure", ""),
+        "exit_strategy": form.get("exit_strategy", "refer_elsewhere"),
+        "finish_by": form.get("finish_by") or None,
+        "auto_cascade": form.get("auto_cascade") == "on",
+    }

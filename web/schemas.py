@@ -88,3 +88,58 @@ class HandoffSchema(Schema):
 
 
 __all__ = ["ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
+
+
+class CandidateSchema(Schema):
+    colleague_id = fields.Integer()
+    name = fields.String()
+    score = fields.Float()
+    explanation = fields.List(fields.String())
+
+
+class ToneSchema(Schema):
+    field = fields.String()
+    kind = fields.String()
+    excerpt = fields.String()
+    message = fields.String()
+
+
+class HandoffCreatedSchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    candidates = fields.List(fields.Nested(CandidateSchema))
+    tone = fields.List(fields.Nested(ToneSchema), metadata={"description": "warnings of the tone check"})
+
+
+class CandidatesQuerySchema(Schema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+class CandidatesSchema(Schema):
+    handoff_id = fields.Integer()
+    candidates = fields.List(fields.Nested(CandidateSchema))
+
+
+class DisclosureVersionSchema(Schema):
+    version = fields.Integer()
+    text = fields.String()
+    sha256 = fields.String()
+    created_at = fields.DateTime()
+
+
+class HandoffSchemaOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    client = fields.Dict()
+    reasons = fields.List(fields.String())
+    facts = fields.List(fields.Dict())
+    disclosure = fields.String()
+    disclosures = fields.List(fields.Nested(DisclosureVersionSchema))
+    exit_strategy = fields.String()
+    finish_by = fields.Date(allow_none=True)
+    auto_cascade = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class DisclosureRevisionSchema(Schema):
+    disclosure = Trimmed(required=True, validate=validate.Length(1, 5000))

@@ -61,3 +61,42 @@ def get_colleague(uow: UnitOfWork, member_id: int, colleague_id: int) -> dict | 
             return None
         me = member_colleague_id(s, member_id)
         return colleague_row(row, open_referral_counts(s, [row.id]).get(row.id, 0), me in (row.added_by_id, row.id))
+
+
+def handoff_summaries(uow: UnitOfWork, member_id: int) -> list[dict]:
+    """The member's outgoing clients, newest first, with the state of their latest offer."""
+    H, R = orm.handoffs, orm.referrals
+    with uow:
+        rows = uow.session.execute(select(H.c.id, H.c.client_name, H.c.client_needs, H.c.status, H.c.created_at)
+                                   .where(H.c.member_id == member_id).order_by(H.c.id.desc())).all()
+        latest = {}
+        if rows:
+            q = (select(R.c.handoff_id, R.c.status, C.c.name).join(C, C.c.id == R.c.to_id)
+                 .where(R.c.handoff_id.in_([r.id for r in rows])).order_by(R.c.id))
+            latest = {r.handoff_id: (r.status, r.name) for r in uow.session.execute(q)}
+        return [dict(r._mapping, offer=latest.get(r.id)) for r in rows]
+
+
+def handoff_detail(uow: UnitOfWork, member_id: int, handoff_id: int) -> dict | None:
+    """Everything the member wrote about one outgoing client, every disclosure version, the offers."""
+    H, D, R = orm.handoffs, orm.disclosures, orm.referrals
+    with uow:
+        s = uow.session
+        row = s.execute(select(H).where(H.c.id == handoff_id, H.c.member_id == member_id)).first()
+        if row is None:
+            return None
+        versions = [dict(v._mapping) for v in s.execute(
+            select(D.c.version, D.c.text, D.c.sha256, D.c.created_at).where(D.c.handoff_id == handoff_id)
+            .order_by(D.c.version))]
+        offers = [dict(o._mapping) for o in s.execute(
+            select(R.c.id, R.c.to_id, C.c.name, R.c.status, R.c.offered_at, R.c.answered_at)
+            .join(C, C.c.id == R.c.to_id).where(R.c.handoff_id == handoff_id).order_by(R.c.id))]
+        data = dict(row._mapping)
+        client = {k[len("client_"):]: data.pop(k) for k in list(data) if k.startswith("client_")}
+        return dict(data, client=client, disclosures=versions, disclosure=versions[-1]["text"],
+                    offers=offers)
+
+
+def colleague_names(uow: UnitOfWork, ids) -> dict[int, str]:
+    with uow:
+        return dict(uow.session.execute(select(C.c.id, C.c.name).where(C.c.id.in_(list(ids)))).all())

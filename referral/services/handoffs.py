@@ -1,0 +1,136 @@
+"""Use cases of an outgoing client: submit the handoff, rank colleagues for it, revise the disclosure.
+
+Ranking uses a per-process :class:`MatchState` (the matching index and the "knows"
+graph), kept current through the change feed, so no request rebuilds anything.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+
+import networkx as nx
+from sqlalchemy import func, select
+
+from referral.adapters import orm
+from referral.adapters.uow import UnitOfWork
+from referral.domain.errors import NotFound
+from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
+from referral.domain.model import Fact, Handoff
+from referral.services.queries import member_colleague_id, open_referral_counts
+from referral.services.sync import ChangeFeed
+
+C, K, R = orm.colleagues, orm.connections, orm.referrals
+
+
+def profile_of(row) -> Profile:
+    return Profile(id=row.id, name=row.name, specialties=tuple(row.specialties),
+                   target_clientele=row.target_clientele or "", location=row.location, remote=row.remote,
+                   capacity=row.capacity, dealbreakers=frozenset(row.dealbreakers),
+                   paused_until=row.paused_until)
+
+
+class MatchState:
+    """This process's matching index and connection graph, following the change feed."""
+
+    def __init__(self):
+        self.feed = ChangeFeed()
+        self.index = MatchIndex()
+        self.graph = nx.Graph()
+        self._lock = threading.Lock()
+
+    def refresh(self, session, now: datetime) -> None:
+        """Apply what changed in the database since the last call (everything, the first time)."""
+        with self._lock:
+            changes = self.feed.poll(session, now)
+            if changes.full:
+                self.index = MatchIndex(profile_of(r) for r in session.execute(select(C)))
+                self.graph = nx.Graph()
+                self.graph.add_nodes_from(self.index_ids(session))
+                self.graph.add_edges_from(session.execute(select(K.c.a_id, K.c.b_id)).all())
+                return
+            if changes.colleagues:
+                rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues)))}
+                for cid in changes.colleagues:
+                    if cid in rows:
+                        self.index.upsert(profile_of(rows[cid]))
+                        self.graph.add_node(cid)
+                    else:
+                        self.index.remove(cid)
+                        if cid in self.graph:
+                            self.graph.remove_node(cid)
+            if changes.connections:
+                touched = changes.connections
+                for cid in touched:
+                    if cid in self.graph:
+                        self.graph.remove_edges_from(list(self.graph.edges(cid)))
+                edges = session.execute(select(K.c.a_id, K.c.b_id).where(
+                    K.c.a_id.in_(touched) | K.c.b_id.in_(touched))).all()
+                self.graph.add_edges_from(edges)
+
+    @staticmethod
+    def index_ids(session) -> list[int]:
+        return list(session.scalars(select(C.c.id)))
+
+
+def _owned(session, member_id: int, handoff_id: int) -> Handoff:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None or handoff.member_id != member_id:
+        raise NotFound(f"no handoff {handoff_id}")
+    return handoff
+
+
+def sent_to(session, colleague_id: int) -> dict[int, int]:
+    """Colleague id -> clients that colleague sent to ``colleague_id`` (accepted or completed)."""
+    q = (select(R.c.from_id, func.count()).where(R.c.to_id == colleague_id,
+                                                 R.c.status.in_(("accepted", "completed")))
+         .group_by(R.c.from_id))
+    return dict(session.execute(q).all())
+
+
+def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
+    """Colleagues for this handoff, best first, with the contract's hard rules applied."""
+    state.refresh(session, now)
+    me = member_colleague_id(session, handoff.member_id)
+    answered = session.scalars(select(R.c.to_id).where(R.c.handoff_id == handoff.id,
+                                                       R.c.status.in_(("declined", "expired"))))
+    ctx = MatchContext(member_id=me, reasons=frozenset(handoff.reasons), today=now.date(),
+                       open_referrals=open_referral_counts(session), excluded=frozenset(answered),
+                       graph=state.graph, reciprocity=sent_to(session, me))
+    client = ClientNeed(needs=handoff.client_needs, industry=handoff.client_industry or "",
+                        budget=handoff.client_budget or "", company=handoff.client_company or "",
+                        location=handoff.client_location)
+    return state.index.rank(client, ctx, limit=limit)
+
+
+def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
+                   limit: int = 10) -> tuple[int, list[Candidate]]:
+    """Store an outgoing client (with disclosure version 1 and its SHA-256) and rank colleagues."""
+    with uow:
+        facts = [Fact(f["date"], f["text"]) for f in data.get("facts", [])]
+        handoff = Handoff(member_id, data["client"], data["reasons"], facts, data["disclosure"],
+                          data.get("exit_strategy", "refer_elsewhere"), data.get("finish_by"), now,
+                          auto_cascade=data.get("auto_cascade", False))
+        uow.session.add(handoff)
+        uow.session.flush()
+        handoff_id = handoff.id
+        uow.commit()
+        return handoff_id, rank(uow.session, state, handoff, now, limit)
+
+
+def candidates(uow: UnitOfWork, state: MatchState, member_id: int, handoff_id: int, now: datetime,
+               limit: int = 10) -> list[Candidate]:
+    """Rank again (the network may have changed); another member's handoff raises ``NotFound``."""
+    with uow:
+        return rank(uow.session, state, _owned(uow.session, member_id, handoff_id), now, limit)
+
+
+def revise_disclosure(uow: UnitOfWork, member_id: int, handoff_id: int, text: str, now: datetime) -> int:
+    """Store a new version of the fair warning (earlier ones stay); returns the current version."""
+    with uow:
+        handoff = _owned(uow.session, member_id, handoff_id)
+        version = handoff.revise_disclosure(text, now).version
+        uow.commit()
+        return version
+
+

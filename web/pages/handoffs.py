@@ -1,0 +1,73 @@
+"""Let a client go: the handoff form (with its tone check) and the ranked candidates."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from referral.domain import tone
+from referral.domain.vocab import EXIT_STRATEGIES, REASONS
+from referral.services import handoffs, queries
+from web.api.handoffs import candidate_rows
+from web.context import member_id, now, services, uow
+from web.forms import fact_rows, handoff_payload, validate
+from web.schemas import DisclosureRevisionSchema, HandoffSchema
+
+bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
+
+
+@bp.before_request
+@login_required
+def _members_only():
+    pass
+
+
+@bp.get("/")
+def index():
+    return render_template("handoffs/index.html", rows=queries.handoff_summaries(uow(), member_id()))
+
+
+def _form(values: dict, errors: dict, warnings=(), code: int = 200):
+    facts = values.get("facts") or []
+    facts = facts + [{"date": "", "text": ""}] * max(1, 3 - len(facts))
+    return render_template("handoffs/form.html", values=values, errors=errors, facts=facts, warnings=warnings,
+                           reasons=REASONS, exits=EXIT_STRATEGIES, calmer=tone.calmer), code
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    if request.method == "GET":
+        return _form({"exit_strategy": "refer_elsewhere", "reasons": []}, {})
+    values = dict(request.form, reasons=request.form.getlist("reasons"), facts=fact_rows(request.form),
+                  auto_cascade=request.form.get("auto_cascade") == "on")
+    if request.form.get("action") == "add_fact":
+        values["facts"] = values["facts"] + [{"date": "", "text": ""}]
+        return _form(values, {})
+    data, errors = validate(HandoffSchema(), handoff_payload(request.form))
+    if errors:
+        return _form(values, errors, code=422)
+    warnings = tone.check(data["disclosure"], [(f["date"], f["text"]) for f in data["facts"]])
+    if warnings and request.form.get("tone_ok") != "on":
+        return _form(values, {}, warnings)
+    handoff_id, _ = handoffs.submit_handoff(uow(), services().match_state, member_id(), data, now())
+    flash("Saved. Here are the colleagues who fit this client best.", "success")
+    return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
+
+
+@bp.get("/<int:handoff_id>")
+def detail(handoff_id: int):
+    found = queries.handoff_detail(uow(), member_id(), handoff_id)
+    if found is None:
+        abort(404, f"You have no handoff {handoff_id}.")
+    ranked = handoffs.candidates(uow(), services().match_state, member_id(), handoff_id, now(), limit=10)
+    return render_template("handoffs/detail.html", h=found, candidates=candidate_rows(ranked),
+                           reasons=REASONS, exits=EXIT_STRATEGIES)
+
+
+@bp.post("/<int:handoff_id>/disclosure")
+def revise(handoff_id: int):
+    data, errors = validate(DisclosureRevisionSchema(), {"disclosure": request.form.get("disclosure", "")})
+    if errors:
+        flash("The fair warning cannot be empty.", "error")
+    else:
+        version = handoffs.revise_disclosure(uow(), member_id(), handoff_id, data["disclosure"], now())
+        flash(f"Saved as version {version}; earlier versions are kept.", "success")
+    return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
