@@ -59,8 +59,8 @@ import networkx
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from referral.domain.text import STOPWORDS, fold, place_key, places_match, sentences, stem, tokenize
-from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CONCEPTS
+from referral.domain.text import STOPWORDS, fold, place_key, places_match, sentences, singular, stem, tokenize
+from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
 
 __all__ = [
     "Profile",
@@ -138,7 +138,19 @@ class Weights:
     abbreviation : float
         Weight of the words an abbreviation stands for.
     concept : float
-        Weight of a thesaurus concept (the trade in other words).
+        Weight of a thesaurus concept (the trade in other words) named by a single word.
+    concept_phrase : float
+        Weight of a concept named by a phrase of several words ("put her affairs in order"):
+        more specific, so it counts more.
+    phrase : float
+        Weight of two adjacent words found together in one specialty ("wedding photography").
+    modifier : float
+        Weight of a specialty's modifiers next to its head (last) word: "event photography" is
+        photography first; "event" counts this much.
+    reinforce : float
+        Share of the other readings of a word that adds to its best one (0: best only).
+    repeat : float
+        Extra weight per further mention of a term in the needs (up to ``repeat_cap`` mentions).
     fuzzy_min_ratio : float
         ``rapidfuzz.fuzz.ratio`` (0..100) a misspelling needs to be corrected; 85 allows one
         inserted or dropped letter from 5 letters on, a swapped or wrong letter from 7 on.
@@ -173,6 +185,12 @@ class Weights:
     typo: float = 0.85
     abbreviation: float = 0.9
     concept: float = 0.7
+    concept_phrase: float = 1.0
+    phrase: float = 0.5
+    modifier: float = 0.6
+    reinforce: float = 0.3
+    repeat: float = 0.25
+    repeat_cap: int = 3
     fuzzy_min_ratio: float = 85.0
     fuzzy_min_length: int = 5
     industry_in_specialties: float = 0.35
@@ -280,74 +298,78 @@ class _Hit:
 
     weight: float
     said: str
-    how: str  # "word", "typo", "abbreviation", "concept"
+    how: str  # "word", "typo", "abbreviation", "concept", "phrase"
     means: str = ""
     source: str = "needs"  # "needs", "industry", "company"
-    word: int = 0  # position of the (first) word in its text: terms from one word share it
+    slot: int = 0  # 2 * position of the (first) word, + 1 for a two-word phrase: terms of one slot share it
+    last: int = 0  # position of the last word read
 
 
-@lru_cache(maxsize=1)
-def _triggers() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
-    """Thesaurus phrases as stem sequences, grouped by their first stem."""
-    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for label, phrases in CONCEPTS.items():
+@lru_cache(maxsize=2)
+def _triggers(table: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Thesaurus phrases (``"trades"`` or ``"clienteles"``) as singular word sequences, by first word.
+
+    Phrases match on words, not stems, so that "executive" does not trigger "executor".
+    """
+    found: dict[str, set[tuple[tuple[str, ...], str]]] = {}
+    for label, phrases in (TRADES if table == "trades" else CLIENTELES).items():
         for phrase in {label, *(p.strip() for p in phrases.split(";"))}:
-            stems = tuple(stem(t.text) for t in tokenize(phrase))
-            if stems and any(t.text not in STOPWORDS for t in tokenize(phrase)):
-                table.setdefault(stems[0], []).append((stems, label))
-    return {k: tuple(sorted(set(v))) for k, v in table.items()}
+            tokens = tokenize(phrase)
+            if any(t.text not in STOPWORDS for t in tokens):
+                words = tuple(singular(t.text) for t in tokens)
+                found.setdefault(words[0], set()).add((words, label))
+    return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
 @lru_cache(maxsize=1)
 def _thesaurus_words() -> frozenset[str]:
     """Words of the thesaurus and abbreviation expansions: spelling targets even if no one uses them."""
-    texts = [*CONCEPTS, *CONCEPTS.values(), *ABBREVIATIONS.values()]
+    texts = [*TRADES, *TRADES.values(), *CLIENTELES, *CLIENTELES.values(), *ABBREVIATIONS.values()]
     return frozenset(t.text for text in texts for t in tokenize(text.replace(";", " ")))
 
 
 _GAP = 2  # other words allowed between two words of a thesaurus phrase
 
 
-def _analyse(text: str, source: str = "needs", weight: float = 1.0, weights: Weights | None = None,
-             correct=None, cue_weights: list[float] | None = None) -> dict[str, _Hit]:
-    """Terms of a text with the strongest hit for each.
+def _analyse(text: str, table: str, w: Weights, source: str = "needs", correct=None,
+             cue_weights: list[float] | None = None) -> list[tuple[str, _Hit]]:
+    """Every term occurrence of a text: words, two-word phrases and concepts of ``table``.
 
     ``correct`` maps an unknown word to ``(known word, similarity)`` or None (client text only);
     ``cue_weights`` gives each token a sentence weight (chatter handling).
     """
-    w = weights or Weights()
     stream: list[tuple[str, str, _Hit]] = []  # (word, stem, hit)
     for i, tok in enumerate(tokenize(text)):
-        base = weight * (cue_weights[i] if cue_weights else 1.0)
+        base = cue_weights[i] if cue_weights else 1.0
         expansion = ABBREVIATIONS.get(tok.text)
         if expansion and (tok.text not in CAPITALS_ONLY or (tok.raw.isupper() and len(tok.raw) > 1)):
-            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", source=source, word=i)))
-            hit = _Hit(base * w.abbreviation, tok.raw, "abbreviation", expansion, source, i)
+            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", "", source, 2 * i, i)))
+            hit = _Hit(base * w.abbreviation, tok.raw, "abbreviation", expansion, source, 2 * i, i)
             stream.extend((sub.text, stem(sub.text), hit) for sub in tokenize(expansion))
             continue
         fixed = correct(tok.text) if correct else None
         if fixed:
             word, similarity = fixed
-            stream.append((word, stem(word), _Hit(base * w.typo * similarity, tok.raw, "typo", word, source, i)))
+            hit = _Hit(base * w.typo * similarity, tok.raw, "typo", word, source, 2 * i, i)
+            stream.append((word, stem(word), hit))
         else:
-            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", source=source, word=i)))
+            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", "", source, 2 * i, i)))
 
-    terms: dict[str, _Hit] = {}
-
-    def keep(term: str, hit: _Hit) -> None:
-        if term not in terms or hit.weight > terms[term].weight:
-            terms[term] = hit
-
-    for word, term, hit in stream:
-        if word not in STOPWORDS:
-            keep(term, hit)
-    triggers = _triggers()
-    for start, (_, first, _) in enumerate(stream):
+    out = [(term, hit) for word, term, hit in stream if word not in STOPWORDS]
+    if table == "trades":
+        for (w1, t1, h1), (w2, t2, h2) in zip(stream, stream[1:]):
+            if w1 not in STOPWORDS and w2 not in STOPWORDS and t1 != t2:
+                said = h1.said if h1.said == h2.said else f"{h1.said} {h2.said}"
+                out.append((f"{t1} {t2}", _Hit(min(h1.weight, h2.weight) * w.phrase, said, "phrase", "",
+                                               source, h1.slot + 1, h2.last)))
+    triggers = _triggers(table)
+    singulars = [singular(word) for word, _, _ in stream]
+    for start, first in enumerate(singulars):
         for phrase, label in triggers.get(first, ()):
             at, used = start, [start]
             for nxt in phrase[1:]:
                 window = range(at + 1, min(at + 2 + _GAP, len(stream)))
-                at = next((j for j in window if stream[j][1] == nxt), -1)
+                at = next((j for j in window if singulars[j] == nxt), -1)
                 if at < 0:
                     break
                 used.append(at)
@@ -355,9 +377,9 @@ def _analyse(text: str, source: str = "needs", weight: float = 1.0, weights: Wei
                 continue
             parts = [stream[j][2] for j in used]
             said = " ".join(dict.fromkeys(p.said for p in parts))
-            strength = min(p.weight for p in parts) * w.concept
-            keep("~" + label, _Hit(strength, said, "concept", label, source, parts[0].word))
-    return terms
+            strength = min(p.weight for p in parts) * (w.concept if len(phrase) == 1 else w.concept_phrase)
+            out.append(("~" + label, _Hit(strength, said, "concept", label, source, parts[0].slot, parts[-1].last)))
+    return out
 
 
 def _cue_weights(needs: str, weights: Weights) -> list[float] | None:
@@ -396,15 +418,20 @@ class _Doc:
 
 
 def _make_doc(profile: Profile, weights: Weights) -> _Doc:
-    spec: dict[str, int] = {}
+    """Analyse a profile once: specialty terms (head word full weight, modifiers less) and clientele."""
+    spec: dict[str, tuple[float, int]] = {}
     n = max(1, len(profile.specialties))
     norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
     for i, specialty in enumerate(profile.specialties):
-        for term in _analyse(specialty, weights=weights):
-            spec.setdefault(term, i)
-    cli = dict.fromkeys(_analyse(profile.target_clientele, weights=weights), 1.0)
+        terms = _analyse(specialty, "trades", weights)
+        head = max((hit.last for _, hit in terms), default=0)
+        for term, hit in terms:
+            value = norm * (1.0 if hit.last == head else weights.modifier)
+            if term not in spec or value > spec[term][0]:
+                spec[term] = (value, i)
+    cli = dict.fromkeys((term for term, _ in _analyse(profile.target_clientele, "clienteles", weights)), 1.0)
     words = frozenset(t.text for text in (*profile.specialties, profile.target_clientele) for t in tokenize(text))
-    return _Doc(profile, spec, dict.fromkeys(spec, norm), cli, words)
+    return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()}, cli, words)
 
 
 def _count(counter: Counter, keys: Iterable, sign: int) -> bool:
@@ -479,26 +506,32 @@ class _Query:
 
 def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
     w = vocab.weights
-    needs = _analyse(client.needs, "needs", 1.0, w, vocab.correct, _cue_weights(client.needs, w))
-    industry = _analyse(client.industry, "industry", 1.0, w, vocab.correct)
-    company = _analyse(client.company, "company", 1.0, w, vocab.correct)
+    cues = _cue_weights(client.needs, w)
 
-    def merge(*parts: tuple[dict[str, _Hit], float]) -> tuple[_Group, ...]:
+    def terms(table: str, factors: tuple[float, float, float]) -> tuple[_Group, ...]:
         best: dict[str, _Hit] = {}
-        for terms, factor in parts:
-            for term, hit in terms.items():
-                scaled = replace(hit, weight=hit.weight * factor)
-                if factor > 0 and (term not in best or scaled.weight > best[term].weight):
-                    best[term] = scaled
+        slots: dict[str, set[int]] = {}
+        for text, source, factor in zip((client.needs, client.industry, client.company),
+                                        ("needs", "industry", "company"), factors):
+            if factor <= 0:
+                continue
+            for term, hit in _analyse(text, table, w, source, vocab.correct, cues if source == "needs" else None):
+                hit = replace(hit, weight=hit.weight * factor)
+                if source == "needs":
+                    slots.setdefault(term, set()).add(hit.slot)
+                if term not in best or hit.weight > best[term].weight:
+                    best[term] = hit
         groups: dict[tuple[str, int], list[tuple[str, _Hit]]] = {}
         for term, hit in sorted(best.items()):
-            groups.setdefault((hit.source, hit.word), []).append((term, hit))
+            repeats = min(len(slots.get(term, ())), w.repeat_cap) - 1
+            if repeats > 0:
+                hit = replace(hit, weight=hit.weight * (1.0 + w.repeat * repeats))
+            groups.setdefault((hit.source, hit.slot), []).append((term, hit))
         return tuple(tuple(group) for _, group in sorted(groups.items()))
 
     return _Query(
-        spec=merge((needs, 1.0), (industry, w.industry_in_specialties), (company, w.company_in_specialties)),
-        cli=merge((needs, w.needs_in_clientele), (industry, w.industry_in_clientele),
-                  (company, w.company_in_clientele)),
+        spec=terms("trades", (1.0, w.industry_in_specialties, w.company_in_specialties)),
+        cli=terms("clienteles", (w.needs_in_clientele, w.industry_in_clientele, w.company_in_clientele)),
     )
 
 
@@ -508,17 +541,23 @@ def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
 
 
 def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: str, vocab: _Vocabulary):
-    """For each group that meets the document: (contribution, term, hit) of its best term."""
+    """For each group that meets the document: (score, term, hit) of its best term.
+
+    A group scores its best term plus ``Weights.reinforce`` times the others it matched
+    (``(1 - r) * max + r * sum``), so agreeing readings of one word add a little.
+    """
+    r = vocab.weights.reinforce
     for group in groups:
-        best = None
+        best, total = None, 0.0
         for term, hit in group:
             value = doc_terms.get(term)
             if value is not None:
                 contribution = hit.weight * vocab.idf(fld, term) * value
+                total += contribution
                 if best is None or contribution > best[0]:
                     best = (contribution, term, hit)
         if best is not None:
-            yield best
+            yield ((1.0 - r) * best[0] + r * total, best[1], best[2])
 
 
 def _text_scores(doc: _Doc, query: _Query, vocab: _Vocabulary) -> tuple[float, float]:
@@ -776,7 +815,8 @@ class MatchIndex:
     # -- ranking ----------------------------------------------------------------------------------
 
     def _accumulate(self, fld: str, groups: tuple[_Group, ...]) -> np.ndarray:
-        """Vectorised :func:`_text_scores` for one field over all rows (best term per group)."""
+        """Vectorised :func:`_text_scores` for one field over all rows."""
+        r = self.weights.reinforce
         total = np.zeros(len(self._docs))
         scratch = np.zeros(len(self._docs))
         for group in groups:
@@ -790,8 +830,9 @@ class MatchIndex:
             elif parts:
                 for rows, contribution in parts:
                     scratch[rows] = np.maximum(scratch[rows], contribution)
+                    total[rows] += r * contribution
                 touched = np.unique(np.concatenate([rows for rows, _ in parts]))
-                total[touched] += scratch[touched]
+                total[touched] += (1.0 - r) * scratch[touched]
                 scratch[touched] = 0.0
         return total
 

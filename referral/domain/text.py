@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Token", "STOPWORDS", "fold", "tokenize", "stem", "sentences", "place_key", "places_match"]
+__all__ = ["Token", "STOPWORDS", "fold", "tokenize", "singular", "stem", "sentences", "place_key", "places_match"]
 
 #: Function words and the filler of long, chatty requests: they never carry a trade.
 STOPWORDS = frozenset(
@@ -97,6 +97,19 @@ _SUFFIXES = sorted(
 _EXCEPTIONS = {"hospitality": "hospitality", "news": "news", "physics": "physics", "ios": "ios"}
 
 
+def singular(word: str) -> str:
+    """English plural to singular, by rule ("companies" -> "company", "taxes" -> "tax")."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 4:
+        return word[:-1]
+    return word
+
+
 def stem(word: str) -> str:
     """Reduce a folded word to a stem shared by its inflections and close derivations.
 
@@ -111,12 +124,7 @@ def stem(word: str) -> str:
         return word
     if word in _EXCEPTIONS:
         return _EXCEPTIONS[word]
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        word = word[:-2]
-    elif word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 4:
-        word = word[:-1]
+    word = singular(word)
     if word.endswith("our") and len(word) > 5:
         word = word[:-3] + "or"
     elif word.endswith("tre") and len(word) > 5:

@@ -238,7 +238,8 @@ TRADES: dict[str, str] = {
            "organic traffic; keyword research; keywords; link building; backlinks; technical site audit; "
            "search visibility; search results; show up higher; people search",
     "local seo": "local search optimisation; local seo; google business profile; google maps; map pack; "
-                 "citations; citation building; reviews; review management; near me; people nearby; "
+                 "citations; citation building; google reviews; online reviews; customer reviews; review management; "
+                 "more reviews; near me; people nearby; "
                  "nearby; local search; local customers",
     "paid advertising": "pay per click advertising; pay per click; paid search; paid ads; google ads; "
                         "adwords; meta ads; facebook ads; instagram ads; linkedin ads; ad spend; ad campaigns; "
