@@ -164,6 +164,9 @@ class Weights:
         Weight of sentences of a long request that do not say what is needed, when others do.
     clientele : float
         Weight of the clientele score next to the specialty score.
+    idf_prior : float
+        Profiles assumed beside the network that lack every term, so that IDF stays meaningful
+        in a small network (three probate lawyers still match "probate"); negligible in a big one.
     length_norm : float
         How much a long list of specialties dilutes each one (0: not at all).
     length_ref : float
@@ -200,6 +203,7 @@ class Weights:
     company_in_clientele: float = 0.6
     chatter: float = 0.6
     clientele: float = 0.5
+    idf_prior: float = 50.0
     length_norm: float = 0.3
     length_ref: float = 4.0
     min_relevance: float = 1.0
@@ -417,6 +421,10 @@ class _Doc:
     words: frozenset[str]
 
 
+# a specialty's head word is its last word before any of these ("tax returns for expats" -> "returns")
+_PREPOSITIONS = frozenset("for of in with to on at from by about into via under within".split())
+
+
 def _make_doc(profile: Profile, weights: Weights) -> _Doc:
     """Analyse a profile once: specialty terms (head word full weight, modifiers less) and clientele."""
     spec: dict[str, tuple[float, int]] = {}
@@ -424,7 +432,8 @@ def _make_doc(profile: Profile, weights: Weights) -> _Doc:
     norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
     for i, specialty in enumerate(profile.specialties):
         terms = _analyse(specialty, "trades", weights)
-        head = max((hit.last for _, hit in terms), default=0)
+        cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
+        head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
         for term, hit in terms:
             value = norm * (1.0 if hit.last == head else weights.modifier)
             if term not in spec or value > spec[term][0]:
@@ -467,7 +476,7 @@ class _Vocabulary:
 
     def idf(self, fld: str, term: str) -> float:
         df = self.df.get((fld, term), 0)
-        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+        return math.log(1.0 + (self.n + self.weights.idf_prior - df + 0.5) / (df + 0.5))
 
     def correct(self, word: str) -> tuple[str, float] | None:
         """The known word a client probably meant, with its similarity, or None if known/unknown."""

@@ -28,7 +28,7 @@ ABBREVIATIONS: dict[str, str] = {
     "roi": "return on investment", "ugc": "user generated content", "gbp": "google business profile",
     "cta": "call to action", "ctr": "click through rate", "sms": "text message marketing",
     # money
-    "cpa": "certified public accountant", "acca": "chartered certified accountant", "cfo": "chief financial officer",
+    "cpa": "certified public accountant (accounts and tax)", "acca": "chartered certified accountant", "cfo": "chief financial officer",
     "vat": "value added tax", "gst": "goods and services tax", "irs": "internal revenue service tax",
     "hmrc": "tax authority", "p&l": "profit and loss accounts", "r&d": "research and development",
     "ap": "accounts payable", "ar": "accounts receivable", "ipo": "initial public offering", "vc": "venture capital",
@@ -62,7 +62,7 @@ ABBREVIATIONS: dict[str, str] = {
     "ot": "occupational therapy", "pt": "physical therapy", "slp": "speech language therapy",
     "emr": "electronic medical records", "ehr": "electronic health records", "phd": "doctoral research thesis",
     "msc": "masters degree", "mba": "business school", "hvac": "heating ventilation air conditioning",
-    "diy": "do it yourself", "f&b": "food and beverage hospitality", "nyc": "new york", "uk": "united kingdom",
+    "diy": "do it yourself", "f&b": "food and beverage hospitality", "nyc": "new york", "uk": "united kingdom", "us": "united states american", "usa": "united states american",
     "npo": "nonprofit", "ngo": "non governmental organisation charity", "cic": "community interest company",
     "pto": "parent teacher association", "hoa": "homeowners association", "airbnb": "holiday rental",
     "bnb": "bed and breakfast", "b&b": "bed and breakfast", "smb": "small business", "sme": "small and medium business",
@@ -70,7 +70,7 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 #: Abbreviations that are also everyday words: only expanded when written in capitals.
-CAPITALS_ONLY = frozenset({"it", "pa", "ot", "pt", "sat", "act", "ap", "ar", "ai", "send", "cd", "ci", "ea", "pos",
+CAPITALS_ONLY = frozenset({"us", "it", "pa", "ot", "pt", "sat", "act", "ap", "ar", "ai", "send", "cd", "ci", "ea", "pos",
                            "ip", "pr", "va", "sen", "woo", "wp"})
 
 #: What people do: matched between the client's needs and a colleague's specialties.
@@ -93,6 +93,8 @@ TRADES: dict[str, str] = {
     "grants": "grant; grants; funding application; funder; foundation funding; bid writing; lottery funding",
     "expat": "expat; expatriate; abroad; overseas; foreign income; cross border; living abroad; moved to; "
              "non resident; nonresident; emigrated; dual citizen; citizens overseas; americans overseas; "
+             "americans abroad; live in; living in; relocated; relocating; moved abroad; moving abroad; "
+             "us citizen; uk citizen; british citizen; foreign; income abroad; "
              "international move",
     "wealth management": "financial adviser; financial advisor; wealth; investments; pension; retirement savings; "
                          "portfolio",
