@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from referral.domain.matching import (  # noqa: E402
+from referral.domain.matching import (
     ClientNeed,
     MatchContext,
     MatchIndex,

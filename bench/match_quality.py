@@ -21,7 +21,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from referral.domain.matching import (  # noqa: E402
+from referral.domain.matching import (
     ClientNeed,
     MatchContext,
     MatchIndex,

@@ -48,6 +48,7 @@ the same functions and serves as the reference: both return identical lists.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -63,12 +64,12 @@ from referral.domain.text import STOPWORDS, fold, place_key, places_match, sente
 from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
 
 __all__ = [
-    "Profile",
-    "ClientNeed",
-    "Weights",
-    "MatchContext",
     "Candidate",
+    "ClientNeed",
+    "MatchContext",
     "MatchIndex",
+    "Profile",
+    "Weights",
     "brute_force_rank",
     "hard_rule",
 ]
@@ -361,7 +362,7 @@ def _analyse(text: str, table: str, w: Weights, source: str = "needs", correct=N
 
     out = [(term, hit) for word, term, hit in stream if word not in STOPWORDS]
     if table == "trades":
-        for (w1, t1, h1), (w2, t2, h2) in zip(stream, stream[1:]):
+        for (w1, t1, h1), (w2, t2, h2) in itertools.pairwise(stream):
             if w1 not in STOPWORDS and w2 not in STOPWORDS and t1 != t2:
                 said = h1.said if h1.said == h2.said else f"{h1.said} {h2.said}"
                 out.append((f"{t1} {t2}", _Hit(min(h1.weight, h2.weight) * w.phrase, said, "phrase", "",
@@ -422,7 +423,7 @@ class _Doc:
 
 
 # a specialty's head word is its last word before any of these ("tax returns for expats" -> "returns")
-_PREPOSITIONS = frozenset("for of in with to on at from by about into via under within".split())
+_PREPOSITIONS = frozenset({"for", "of", "in", "with", "to", "on", "at", "from", "by", "about", "into", "via", "under"})
 
 
 def _make_doc(profile: Profile, weights: Weights) -> _Doc:

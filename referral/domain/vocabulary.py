@@ -16,7 +16,7 @@ written in capitals (``CAPITALS_ONLY``).
 
 from __future__ import annotations
 
-__all__ = ["ABBREVIATIONS", "CAPITALS_ONLY", "TRADES", "CLIENTELES"]
+__all__ = ["ABBREVIATIONS", "CAPITALS_ONLY", "CLIENTELES", "TRADES"]
 
 ABBREVIATIONS: dict[str, str] = {
     # marketing and sales

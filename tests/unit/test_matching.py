@@ -28,7 +28,7 @@ def make_profile(id: int, *specialties: str, **fields) -> Profile:
 
 
 def make_ctx(**fields) -> MatchContext:
-    defaults = dict(member_id=999, reasons=frozenset({"not_a_fit"}), today=TODAY, open_referrals={})
+    defaults = {"member_id": 999, "reasons": frozenset({"not_a_fit"}), "today": TODAY, "open_referrals": {}}
     return MatchContext(**{**defaults, **fields})
 
 
