@@ -146,8 +146,9 @@ class Weights:
     phrase : float
         Weight of two adjacent words found together in one specialty ("wedding photography").
     modifier : float
-        Weight of a specialty's modifiers next to its head (last) word: "event photography" is
-        photography first; "event" counts this much.
+        Weight of a specialty's modifier words next to its head word (the last one before any
+        preposition): "event photography" is photography first; "event" counts this much.
+        Concepts count fully wherever they are found.
     reinforce : float
         Share of the other readings of a word that adds to its best one (0: best only).
     repeat : float
@@ -427,7 +428,7 @@ _PREPOSITIONS = frozenset({"for", "of", "in", "with", "to", "on", "at", "from", 
 
 
 def _make_doc(profile: Profile, weights: Weights) -> _Doc:
-    """Analyse a profile once: specialty terms (head word full weight, modifiers less) and clientele."""
+    """Analyse a profile once: specialty terms (head word full weight, modifier words less) and clientele."""
     spec: dict[str, tuple[float, int]] = {}
     n = max(1, len(profile.specialties))
     norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
@@ -436,7 +437,7 @@ def _make_doc(profile: Profile, weights: Weights) -> _Doc:
         cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
         head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
         for term, hit in terms:
-            value = norm * (1.0 if hit.last == head else weights.modifier)
+            value = norm * (1.0 if hit.last == head or hit.how == "concept" else weights.modifier)
             if term not in spec or value > spec[term][0]:
                 spec[term] = (value, i)
     cli = dict.fromkeys((term for term, _ in _analyse(profile.target_clientele, "clienteles", weights)), 1.0)

@@ -121,6 +121,7 @@ TRADES: dict[str, str] = {
     "dismissal claims": "unfair dismissal; dismissed; fired; sacked; wrongful termination; grievance; "
                         "constructive dismissal; challenge dismissal",
     "intellectual property": "intellectual property; trademark; trade mark; patent; copyright; infringement; "
+                             "brand name; protect name; protect our name; register name; invention; "
                              "licensing; brand protection; cease and desist",
     "conveyancing": "conveyancing; conveyancer; property purchase; buying house; buying home; buy house; "
                     "purchase house; house purchase; sale of house; title; completion; exchange contracts; "
@@ -202,7 +203,9 @@ TRADES: dict[str, str] = {
                       "typeface; colour palette; look and feel; create look; new look; identity",
     "ux design": "user experience; user experience design; user interface; user interface design; usability; "
                  "user research; wireframes; prototypes; prototype; interface; onboarding; figma; "
-                 "ux audit; app design; drop off; user testing; accessibility",
+                 "ux audit; app design; drop off; user testing; accessibility; easier to use; easy to use; "
+                 "hard to use; difficult to use; user friendly; confusing; get lost; navigation; sign up flow; "
+                 "checkout flow; conversion drop",
     "packaging design": "packaging; packaging design; labels; label design; cans; bottles; boxes; "
                         "multipack; print production; die line; shelf",
     "book design": "book cover; cover design; front cover; spine; typesetting; interior layout; book layout; "
