@@ -185,6 +185,8 @@ class Weights:
         the client is.
     reciprocity_full : int
         Clients sent at which the reciprocity points are complete.
+    explain_lines : int
+        Most explanation lines about specialties (clientele and soft signals come on top).
     """
 
     typo: float = 0.85
@@ -217,6 +219,7 @@ class Weights:
     reciprocity: float = 2.5
     reciprocity_full: int = 3
     same_location: float = 2.0
+    explain_lines: int = 4
 
     @property
     def soft_points(self) -> float:
@@ -619,20 +622,21 @@ def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> l
     for contribution, term, hit in _matches(query.spec, doc.spec_weights, "s", vocab):
         groups.setdefault(doc.spec[term], []).append((contribution, hit))
     ranked = sorted(groups.items(), key=lambda kv: (-sum(c for c, _ in kv[1]), kv[0]))
-    lines = []
+    lines: list[str] = []
     for index, hits in ranked[:3]:
         specialty = doc.profile.specialties[index]
         hits.sort(key=lambda ch: -ch[0])
-        top = hits[0][1]
-        if top.how == "abbreviation":
-            lines.append(f'"{top.said}" means {top.means}: matched "{specialty}"')
-        elif top.how == "concept" and top.said.casefold() != top.means:
-            lines.append(f'"{_quote(top.said, 40)}" means {top.means}: matched specialty "{specialty}"')
-        else:
-            words = [h.said for _, h in hits if h.how in ("word", "typo")] or [top.said]
-            said = ", ".join(f'"{word}"' for word in dict.fromkeys(words))
-            origin = " (the client's industry)" if top.source == "industry" else ""
+        words = [h for _, h in hits if h.how in ("word", "typo", "phrase")]
+        if words:
+            said = ", ".join(f'"{word}"' for word in dict.fromkeys(h.said for h in words))
+            origin = " (the client's industry)" if all(h.source == "industry" for h in words) else ""
             lines.append(f'{said}{origin} matched specialty "{specialty}"')
+        for _, h in hits:
+            if h.how == "abbreviation":
+                lines.append(f'"{h.said}" means {h.means}: matched "{specialty}"')
+            elif h.how == "concept" and h.said.casefold() != h.means:
+                lines.append(f'"{_quote(h.said, 40)}" means {h.means}: matched specialty "{specialty}"')
+    lines = list(dict.fromkeys(lines))[: w.explain_lines]
     fits = list(_matches(query.cli, doc.cli, "c", vocab))
     if fits and w.clientele * sum(c for c, _, _ in fits) >= w.min_relevance / 2:
         best = max(fits, key=lambda cth: (cth[0], cth[1]))[2]

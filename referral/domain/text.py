@@ -4,7 +4,7 @@ Everything here is deterministic and dictionary-free, so a colleague's profile a
 client's needs go through exactly the same steps::
 
     >>> [stem(t.text) for t in tokenize("Bookkeeping & VAT-returns for cafés")]
-    ['bookkeep', 'vat', 'return', 'cafe']
+    ['bookkeep', 'vat', 'return', 'for', 'cafe']
 
 Cost: linear in the length of the text.
 """
