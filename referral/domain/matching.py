@@ -1,0 +1,912 @@
+"""Candidate ranking: which colleagues fit a client a member hands off.
+
+Method
+------
+Every text (a colleague's specialties, their target clientele, the client's needs, industry
+and company) goes through the same analysis (:mod:`referral.domain.text`,
+:mod:`referral.domain.vocabulary`):
+
+1. tokens are folded (case, accents) and, for the client only, misspellings are corrected
+   against the words the network and the thesaurus know (``rapidfuzz`` ratio, one edit on
+   short words, more on long ones: "bookeeping" -> "bookkeeping");
+2. abbreviations are expanded ("CPA" -> "certified public accountant");
+3. words are stemmed ("photographer" ~ "photography"), stopwords and chatter are dropped;
+4. thesaurus phrases become concepts ("do my books" -> *bookkeeping*).
+
+Each resulting *term* (stem or concept) gets a weight: how the client said it (word 1,
+corrected typo, abbreviation, concept) times where they said it (needs, industry, company).
+Two scores are summed with IDF weights (rare terms count more, computed over the network):
+
+* **specialty score** ``S``: the client's terms against the colleague's specialties, lightly
+  normalised for long specialty lists; the client's industry counts weakly here;
+* **clientele score** ``C``: the client's industry, company and needs against the colleague's
+  ``target_clientele``; it decides between two colleagues of the same trade.
+
+Colleagues whose ``S`` stays below ``Weights.min_relevance`` are not candidates, so an
+unrelated network yields ``[]``. Text points ``P = text_points * (1 - exp(-(S + w*C) / scale))``
+are followed by small soft points (known directly, a mutual colleague, spare capacity,
+clients sent to the member before, same place as the client) for a score from 0 to 100,
+ties broken by colleague id. Hard rules (:func:`hard_rule`) exclude, never penalise.
+
+Cost
+----
+:class:`MatchIndex` keeps postings (term -> colleague rows and weights) and numpy columns for
+the hard rules, updated by :meth:`MatchIndex.upsert` in time linear in one profile. A query
+costs its analysis (a ``rapidfuzz`` lookup per unknown word), one vectorised addition per
+query term over that term's postings, vectorised hard rules over the colleagues that matched,
+and exact Python scoring of a shortlist only (those whose text points could still reach the
+top ``limit`` with the largest soft bonus). :func:`brute_force_rank` scores every profile with
+the same functions and serves as the reference: both return identical lists.
+
+>>> idx = MatchIndex([Profile(1, "Ana", ("bookkeeping", "payroll"), "tradespeople"),
+...                   Profile(2, "Bo", ("wedding photography",))])
+>>> ctx = MatchContext(member_id=99, reasons=frozenset({"late_payments"}), today=date(2025, 1, 1),
+...                    open_referrals={})
+>>> [c.colleague_id for c in idx.rank(ClientNeed("someone to do my books, I'm a roofer"), ctx)]
+[1]
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+
+import networkx
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from referral.domain.text import STOPWORDS, fold, place_key, places_match, sentences, singular, stem, tokenize
+from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
+
+__all__ = [
+    "Candidate",
+    "ClientNeed",
+    "MatchContext",
+    "MatchIndex",
+    "Profile",
+    "Weights",
+    "brute_force_rank",
+    "hard_rule",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# public data
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One colleague as matching sees it.
+
+    Parameters
+    ----------
+    id : int
+        The colleague's id.
+    name : str
+        Display name (used when they are the mutual colleague of someone else).
+    specialties : tuple of str
+        What they do, short phrases ("bookkeeping", "VAT returns").
+    target_clientele : str
+        Whom they want to serve, free text.
+    location : str or None
+        City or region.
+    remote : bool
+        Serves clients anywhere; if False, only clients in ``location``.
+    capacity : int
+        How many open referrals they take at once.
+    dealbreakers : frozenset of str
+        Reason codes of clients they will not take.
+    paused_until : date or None
+        Takes no referrals until after this date.
+    """
+
+    id: int
+    name: str
+    specialties: tuple[str, ...]
+    target_clientele: str = ""
+    location: str | None = None
+    remote: bool = True
+    capacity: int = 3
+    dealbreakers: frozenset[str] = frozenset()
+    paused_until: date | None = None
+
+
+@dataclass(frozen=True)
+class ClientNeed:
+    """The client being handed off, as far as matching is concerned."""
+
+    needs: str
+    industry: str = ""
+    budget: str = ""
+    company: str = ""
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Weights:
+    """All weights and thresholds of the ranking, in one place.
+
+    Parameters
+    ----------
+    typo : float
+        Weight of a corrected misspelling, multiplied by its similarity (0..1).
+    abbreviation : float
+        Weight of the words an abbreviation stands for.
+    concept : float
+        Weight of a thesaurus concept (the trade in other words) named by a single word.
+    concept_phrase : float
+        Weight of a concept named by a phrase of several words ("put her affairs in order"):
+        more specific, so it counts more.
+    phrase : float
+        Weight of two adjacent words found together in one specialty ("wedding photography").
+    modifier : float
+        Weight of a specialty's modifier words next to its head word (the last one before any
+        preposition): "event photography" is photography first; "event" counts this much.
+        Concepts count fully wherever they are found.
+    reinforce : float
+        Share of the other readings of a word that adds to its best one (0: best only).
+    repeat : float
+        Extra weight per further mention of a term in the needs (up to ``repeat_cap`` mentions).
+    fuzzy_min_ratio : float
+        ``rapidfuzz.fuzz.ratio`` (0..100) a misspelling needs to be corrected; 85 allows one
+        inserted or dropped letter from 5 letters on, a swapped or wrong letter from 7 on.
+    fuzzy_min_length : int
+        Shorter words are never corrected.
+    industry_in_specialties, company_in_specialties : float
+        How much the client's industry / company name count against specialties (needs: 1).
+    needs_in_clientele, industry_in_clientele, company_in_clientele : float
+        How much the client's needs / industry / company count against target clientele.
+    chatter : float
+        Weight of sentences of a long request that do not say what is needed, when others do.
+    clientele : float
+        Weight of the clientele score next to the specialty score.
+    idf_prior : float
+        Profiles assumed beside the network that lack every term, so that IDF stays meaningful
+        in a small network (three probate lawyers still match "probate"); negligible in a big one.
+    length_norm : float
+        How much a long list of specialties dilutes each one (0: not at all).
+    length_ref : float
+        Number of specialties at which there is no dilution.
+    min_relevance : float
+        Least specialty score (IDF units: about one uncommon word) to be a candidate at all.
+    scale : float
+        Text score at which text points reach 63 % of ``text_points``.
+    text_points : float
+        Points for text relevance; the rest of 100 is for the soft signals below.
+    connection, mutual, spare_capacity, reciprocity, same_location : float
+        Soft points: the member knows them directly; they share a colleague; all places free
+        (pro rata); sent the member clients before (full at ``reciprocity_full``); based where
+        the client is.
+    reciprocity_full : int
+        Clients sent at which the reciprocity points are complete.
+    explain_lines : int
+        Most explanation lines about specialties (clientele and soft signals come on top).
+    """
+
+    typo: float = 0.85
+    abbreviation: float = 0.9
+    concept: float = 0.7
+    concept_phrase: float = 1.0
+    phrase: float = 0.5
+    modifier: float = 0.6
+    reinforce: float = 0.3
+    repeat: float = 0.25
+    repeat_cap: int = 3
+    fuzzy_min_ratio: float = 85.0
+    fuzzy_min_length: int = 5
+    industry_in_specialties: float = 0.35
+    company_in_specialties: float = 0.15
+    needs_in_clientele: float = 0.5
+    industry_in_clientele: float = 1.0
+    company_in_clientele: float = 0.6
+    chatter: float = 0.6
+    clientele: float = 0.5
+    idf_prior: float = 50.0
+    length_norm: float = 0.3
+    length_ref: float = 4.0
+    min_relevance: float = 1.0
+    scale: float = 8.0
+    text_points: float = 92.0
+    connection: float = 1.0
+    mutual: float = 1.5
+    spare_capacity: float = 1.0
+    reciprocity: float = 2.5
+    reciprocity_full: int = 3
+    same_location: float = 2.0
+    explain_lines: int = 4
+
+    @property
+    def soft_points(self) -> float:
+        """The most soft points a colleague can get."""
+        return self.connection + self.mutual + self.spare_capacity + self.reciprocity + self.same_location
+
+
+@dataclass
+class MatchContext:
+    """Facts of one request that the index does not keep.
+
+    Parameters
+    ----------
+    member_id : int
+        The member's own colleague id: never a candidate.
+    reasons : frozenset of str
+        Reason codes of the handoff.
+    today : date
+        The day of the request (for pauses).
+    open_referrals : mapping of int to int
+        Colleague id -> open referrals (offered plus accepted).
+    excluded : frozenset of int
+        Colleagues who declined or let this handoff expire already.
+    graph : networkx.Graph or None
+        Undirected "knows" graph over colleague ids.
+    reciprocity : mapping of int to int
+        Colleague id -> clients they sent the member before.
+    """
+
+    member_id: int
+    reasons: frozenset[str]
+    today: date
+    open_referrals: Mapping[int, int]
+    excluded: frozenset[int] = frozenset()
+    graph: networkx.Graph | None = None
+    reciprocity: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A colleague who fits: score 0..100 and short reasons a person can read."""
+
+    colleague_id: int
+    score: float
+    explanation: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# hard rules
+# ---------------------------------------------------------------------------------------------
+
+
+def hard_rule(profile: Profile, client: ClientNeed, ctx: MatchContext) -> str | None:
+    """The reason the contract excludes this colleague for this client, or None.
+
+    >>> ctx = MatchContext(1, frozenset({"hostile"}), date(2025, 1, 1), {})
+    >>> hard_rule(Profile(2, "Ana", ("tax",), dealbreakers=frozenset({"hostile"})), ClientNeed("tax"), ctx)
+    'will not take clients who are hostile'
+    """
+    if profile.id == ctx.member_id:
+        return "is the member"
+    if profile.id in ctx.excluded:
+        return "already declined or let this handoff expire"
+    open_now = ctx.open_referrals.get(profile.id, 0)
+    if open_now >= profile.capacity:
+        return f"no free place ({open_now} open of {profile.capacity})"
+    if profile.paused_until is not None and profile.paused_until >= ctx.today:
+        return f"paused until {profile.paused_until.isoformat()}"
+    blocked = sorted(profile.dealbreakers & ctx.reasons)
+    if blocked:
+        return "will not take clients who are " + ", ".join(b.replace("_", " ") for b in blocked)
+    if not profile.remote and place_key(client.location) and not places_match(profile.location, client.location):
+        return f"works only in {profile.location or 'an unknown place'}, not in {client.location}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# text analysis
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """Why a text carries a term: weight, the words as written, how they were read."""
+
+    weight: float
+    said: str
+    how: str  # "word", "typo", "abbreviation", "concept", "phrase"
+    means: str = ""
+    source: str = "needs"  # "needs", "industry", "company"
+    slot: int = 0  # 2 * position of the (first) word, + 1 for a two-word phrase: terms of one slot share it
+    last: int = 0  # position of the last word read
+
+
+@lru_cache(maxsize=2)
+def _triggers(table: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Thesaurus phrases (``"trades"`` or ``"clienteles"``) as singular word sequences, by first word.
+
+    Phrases match on words, not stems, so that "executive" does not trigger "executor".
+    """
+    found: dict[str, set[tuple[tuple[str, ...], str]]] = {}
+    for label, phrases in (TRADES if table == "trades" else CLIENTELES).items():
+        for phrase in {label, *(p.strip() for p in phrases.split(";"))}:
+            tokens = tokenize(phrase)
+            if any(t.text not in STOPWORDS for t in tokens):
+                words = tuple(singular(t.text) for t in tokens)
+                found.setdefault(words[0], set()).add((words, label))
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _thesaurus_words() -> frozenset[str]:
+    """Words of the thesaurus and abbreviation expansions: spelling targets even if no one uses them."""
+    texts = [*TRADES, *TRADES.values(), *CLIENTELES, *CLIENTELES.values(), *ABBREVIATIONS.values()]
+    return frozenset(t.text for text in texts for t in tokenize(text.replace(";", " ")))
+
+
+_GAP = 2  # other words allowed between two words of a thesaurus phrase
+
+
+def _analyse(text: str, table: str, w: Weights, source: str = "needs", correct=None,
+             cue_weights: list[float] | None = None) -> list[tuple[str, _Hit]]:
+    """Every term occurrence of a text: words, two-word phrases and concepts of ``table``.
+
+    ``correct`` maps an unknown word to ``(known word, similarity)`` or None (client text only);
+    ``cue_weights`` gives each token a sentence weight (chatter handling).
+    """
+    stream: list[tuple[str, str, _Hit]] = []  # (word, stem, hit)
+    for i, tok in enumerate(tokenize(text)):
+        base = cue_weights[i] if cue_weights else 1.0
+        expansion = ABBREVIATIONS.get(tok.text)
+        if expansion and (tok.text not in CAPITALS_ONLY or (tok.raw.isupper() and len(tok.raw) > 1)):
+            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", "", source, 2 * i, i)))
+            hit = _Hit(base * w.abbreviation, tok.raw, "abbreviation", expansion, source, 2 * i, i)
+            stream.extend((sub.text, stem(sub.text), hit) for sub in tokenize(expansion))
+            continue
+        fixed = correct(tok.text) if correct else None
+        if fixed:
+            word, similarity = fixed
+            hit = _Hit(base * w.typo * similarity, tok.raw, "typo", word, source, 2 * i, i)
+            stream.append((word, stem(word), hit))
+        else:
+            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", "", source, 2 * i, i)))
+
+    out = [(term, hit) for word, term, hit in stream if word not in STOPWORDS]
+    if table == "trades":
+        for (w1, t1, h1), (w2, t2, h2) in itertools.pairwise(stream):
+            if w1 not in STOPWORDS and w2 not in STOPWORDS and t1 != t2:
+                said = h1.said if h1.said == h2.said else f"{h1.said} {h2.said}"
+                out.append((f"{t1} {t2}", _Hit(min(h1.weight, h2.weight) * w.phrase, said, "phrase", "",
+                                               source, h1.slot + 1, h2.last)))
+    triggers = _triggers(table)
+    singulars = [singular(word) for word, _, _ in stream]
+    for start, first in enumerate(singulars):
+        for phrase, label in triggers.get(first, ()):
+            at, used = start, [start]
+            for nxt in phrase[1:]:
+                window = range(at + 1, min(at + 2 + _GAP, len(stream)))
+                at = next((j for j in window if singulars[j] == nxt), -1)
+                if at < 0:
+                    break
+                used.append(at)
+            if at < 0:
+                continue
+            parts = [stream[j][2] for j in used]
+            said = " ".join(dict.fromkeys(p.said for p in parts))
+            strength = min(p.weight for p in parts) * (w.concept if len(phrase) == 1 else w.concept_phrase)
+            out.append(("~" + label, _Hit(strength, said, "concept", label, source, parts[0].slot, parts[-1].last)))
+    return out
+
+
+def _cue_weights(needs: str, weights: Weights) -> list[float] | None:
+    """Per-token sentence weights of a long request: sentences saying what is wanted count fully."""
+    parts = sentences(needs)
+    if len(parts) < 3:
+        return None
+    cued = [any(c in f" {fold(p)} " for c in _CUES) for p in parts]
+    if not any(cued):
+        return None
+    out: list[float] = []
+    for part, is_cue in zip(parts, cued):
+        out.extend([1.0 if is_cue else weights.chatter] * len(tokenize(part)))
+    return out if len(out) == len(tokenize(needs)) else None
+
+
+_CUES = (" need", " looking for", " want ", " would like", "d like", " require", " help ", " hire",
+         " seeking", " searching for", " someone to", " someone who", " how to", " how do", " can you",
+         " after a ", " after an ")
+
+
+# ---------------------------------------------------------------------------------------------
+# documents, vocabulary and the query
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """A profile analysed once: term -> (posting weight, which specialty), clientele terms, words."""
+
+    profile: Profile
+    spec: dict[str, int]  # term -> index of the first specialty with it
+    spec_weights: dict[str, float]
+    cli: dict[str, float]
+    words: frozenset[str]
+
+
+# a specialty's head word is its last word before any of these ("tax returns for expats" -> "returns")
+_PREPOSITIONS = frozenset({"for", "of", "in", "with", "to", "on", "at", "from", "by", "about", "into", "via", "under"})
+
+
+def _make_doc(profile: Profile, weights: Weights) -> _Doc:
+    """Analyse a profile once: specialty terms (head word full weight, modifier words less) and clientele."""
+    spec: dict[str, tuple[float, int]] = {}
+    n = max(1, len(profile.specialties))
+    norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
+    for i, specialty in enumerate(profile.specialties):
+        terms = _analyse(specialty, "trades", weights)
+        cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
+        head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
+        for term, hit in terms:
+            value = norm * (1.0 if hit.last == head or hit.how == "concept" else weights.modifier)
+            if term not in spec or value > spec[term][0]:
+                spec[term] = (value, i)
+    cli = dict.fromkeys((term for term, _ in _analyse(profile.target_clientele, "clienteles", weights)), 1.0)
+    words = frozenset(t.text for text in (*profile.specialties, profile.target_clientele) for t in tokenize(text))
+    return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()}, cli, words)
+
+
+def _count(counter: Counter, keys: Iterable, sign: int) -> bool:
+    """Add ``sign`` to each key, dropping zeros; True if the set of keys changed."""
+    changed = False
+    for key in keys:
+        value = counter[key] + sign
+        changed |= value == 0 or value == sign
+        if value:
+            counter[key] = value
+        else:
+            del counter[key]
+    return changed
+
+
+class _Vocabulary:
+    """Document frequencies and the known words of a set of profiles, with spelling correction."""
+
+    def __init__(self, weights: Weights) -> None:
+        self.weights = weights
+        self.n = 0
+        self.df: Counter[tuple[str, str]] = Counter()
+        self.words: Counter[str] = Counter()
+        self._choices: list[str] | None = None
+        self._corrections: dict[str, tuple[str, float] | None] = {}
+
+    def add(self, doc: _Doc, sign: int = 1) -> None:
+        """Count a profile in (``sign=1``) or out (``sign=-1``)."""
+        self.n += sign
+        _count(self.df, [("s", t) for t in doc.spec] + [("c", t) for t in doc.cli], sign)
+        if _count(self.words, doc.words, sign):
+            self._choices, self._corrections = None, {}
+
+    def idf(self, fld: str, term: str) -> float:
+        df = self.df.get((fld, term), 0)
+        return math.log(1.0 + (self.n + self.weights.idf_prior - df + 0.5) / (df + 0.5))
+
+    def correct(self, word: str) -> tuple[str, float] | None:
+        """The known word a client probably meant, with its similarity, or None if known/unknown."""
+        if word in self._corrections:
+            return self._corrections[word]
+        result = None
+        term = stem(word)
+        known = (word in STOPWORDS or word in self.words or word in ABBREVIATIONS or word in _thesaurus_words()
+                 or ("s", term) in self.df or ("c", term) in self.df)
+        if not known and len(word) >= self.weights.fuzzy_min_length and word.isalpha():
+            if self._choices is None:
+                self._choices = sorted(set(self.words) | _thesaurus_words())
+            best = process.extractOne(word, self._choices, scorer=fuzz.ratio,
+                                      score_cutoff=self.weights.fuzzy_min_ratio)
+            if best is not None:
+                result = (best[0], best[1] / 100.0)
+        self._corrections[word] = result
+        return result
+
+
+_Group = tuple[tuple[str, _Hit], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """The client's terms for specialties and for clientele.
+
+    Terms are grouped by the client's word they come from (a word, its correction, its
+    abbreviation expansion, the concepts it starts): a colleague scores the best term of each
+    group, so one word never counts twice. Each term sits in one group; order is fixed.
+    """
+
+    spec: tuple[_Group, ...]
+    cli: tuple[_Group, ...]
+
+
+def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
+    w = vocab.weights
+    cues = _cue_weights(client.needs, w)
+
+    def terms(table: str, factors: tuple[float, float, float]) -> tuple[_Group, ...]:
+        best: dict[str, _Hit] = {}
+        slots: dict[str, set[int]] = {}
+        for text, source, factor in zip((client.needs, client.industry, client.company),
+                                        ("needs", "industry", "company"), factors):
+            if factor <= 0:
+                continue
+            for term, hit in _analyse(text, table, w, source, vocab.correct, cues if source == "needs" else None):
+                hit = replace(hit, weight=hit.weight * factor)
+                if source == "needs":
+                    slots.setdefault(term, set()).add(hit.slot)
+                if term not in best or hit.weight > best[term].weight:
+                    best[term] = hit
+        groups: dict[tuple[str, int], list[tuple[str, _Hit]]] = {}
+        for term, hit in sorted(best.items()):
+            repeats = min(len(slots.get(term, ())), w.repeat_cap) - 1
+            if repeats > 0:
+                hit = replace(hit, weight=hit.weight * (1.0 + w.repeat * repeats))
+            groups.setdefault((hit.source, hit.slot), []).append((term, hit))
+        return tuple(tuple(group) for _, group in sorted(groups.items()))
+
+    return _Query(
+        spec=terms("trades", (1.0, w.industry_in_specialties, w.company_in_specialties)),
+        cli=terms("clienteles", (w.needs_in_clientele, w.industry_in_clientele, w.company_in_clientele)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# scoring (shared by the index and the brute force)
+# ---------------------------------------------------------------------------------------------
+
+
+def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: str, vocab: _Vocabulary):
+    """For each group that meets the document: (score, term, hit) of its best term.
+
+    A group scores its best term plus ``Weights.reinforce`` times the others it matched
+    (``(1 - r) * max + r * sum``), so agreeing readings of one word add a little.
+    """
+    r = vocab.weights.reinforce
+    for group in groups:
+        best, total = None, 0.0
+        for term, hit in group:
+            value = doc_terms.get(term)
+            if value is not None:
+                contribution = hit.weight * vocab.idf(fld, term) * value
+                total += contribution
+                if best is None or contribution > best[0]:
+                    best = (contribution, term, hit)
+        if best is not None:
+            yield ((1.0 - r) * best[0] + r * total, best[1], best[2])
+
+
+def _text_scores(doc: _Doc, query: _Query, vocab: _Vocabulary) -> tuple[float, float]:
+    s = sum(c for c, _, _ in _matches(query.spec, doc.spec_weights, "s", vocab))
+    c = sum(c for c, _, _ in _matches(query.cli, doc.cli, "c", vocab))
+    return s, c
+
+
+def _text_points(s: float, c: float, w: Weights) -> float:
+    return w.text_points * (1.0 - math.exp(-(s + w.clientele * c) / w.scale))
+
+
+def _soft(profile: Profile, client: ClientNeed, ctx: MatchContext, w: Weights,
+          names: Mapping[int, str]) -> tuple[float, list[str]]:
+    """Soft points and their reasons: network, spare capacity, reciprocity, place."""
+    points, why = 0.0, []
+    graph, me = ctx.graph, ctx.member_id
+    if graph is not None and me in graph and profile.id in graph:
+        if graph.has_edge(me, profile.id):
+            points += w.connection
+            why.append("You know them directly")
+        mutual = sorted(set(graph[me]) & set(graph[profile.id]) - {me, profile.id})
+        if mutual:
+            points += w.mutual
+            shown = sorted(names.get(m) or graph.nodes[m].get("name") or f"colleague #{m}" for m in mutual)
+            more = f" and {len(shown) - 1} more" if len(shown) > 1 else ""
+            why.append(f"You both know {shown[0]}{more}")
+    sent = ctx.reciprocity.get(profile.id, 0)
+    if sent > 0:
+        points += w.reciprocity * min(sent, w.reciprocity_full) / w.reciprocity_full
+        why.append(f"Sent you {sent} client{'s' if sent != 1 else ''} before")
+    if place_key(client.location) and places_match(profile.location, client.location):
+        points += w.same_location
+        why.append(f"Based in {profile.location}, like the client")
+    free = profile.capacity - ctx.open_referrals.get(profile.id, 0)
+    points += w.spare_capacity * free / profile.capacity
+    why.append(f"{free} of {profile.capacity} places free")
+    return points, why
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
+
+
+def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> list[str]:
+    """Readable lines for the strongest matched specialties and the clientele."""
+    groups: dict[int, list[tuple[float, _Hit]]] = {}
+    for contribution, term, hit in _matches(query.spec, doc.spec_weights, "s", vocab):
+        groups.setdefault(doc.spec[term], []).append((contribution, hit))
+    ranked = sorted(groups.items(), key=lambda kv: (-sum(c for c, _ in kv[1]), kv[0]))
+    lines: list[str] = []
+    for index, hits in ranked[:3]:
+        specialty = doc.profile.specialties[index]
+        hits.sort(key=lambda ch: -ch[0])
+        words = [h for _, h in hits if h.how in ("word", "typo", "phrase")]
+        if words:
+            said = ", ".join(f'"{word}"' for word in dict.fromkeys(h.said for h in words))
+            origin = " (the client's industry)" if all(h.source == "industry" for h in words) else ""
+            lines.append(f'{said}{origin} matched specialty "{specialty}"')
+        for _, h in hits:
+            if h.how == "abbreviation":
+                lines.append(f'"{h.said}" means {h.means}: matched "{specialty}"')
+            elif h.how == "concept" and h.said.casefold() != h.means:
+                lines.append(f'"{_quote(h.said, 40)}" means {h.means}: matched specialty "{specialty}"')
+    lines = list(dict.fromkeys(lines))[: w.explain_lines]
+    fits = list(_matches(query.cli, doc.cli, "c", vocab))
+    if fits and w.clientele * sum(c for c, _, _ in fits) >= w.min_relevance / 2:
+        best = max(fits, key=lambda cth: (cth[0], cth[1]))[2]
+        what = {"industry": "the client's industry", "company": "the client's company"}.get(best.source, "the client")
+        lines.append(f'serves {_quote(doc.profile.target_clientele)}: fits {what} ("{_quote(best.said, 40)}")')
+    return lines
+
+
+def _candidate(doc: _Doc, s: float, c: float, query: _Query, client: ClientNeed, ctx: MatchContext,
+               vocab: _Vocabulary, names: Mapping[int, str]) -> Candidate:
+    w = vocab.weights
+    soft, why = _soft(doc.profile, client, ctx, w, names)
+    score = round(min(100.0, _text_points(s, c, w) + soft), 2)
+    return Candidate(doc.profile.id, score, tuple(_text_reasons(doc, query, vocab, w) + why))
+
+
+def _finish(scored: list[tuple[_Doc, float, float]], query: _Query, client: ClientNeed, ctx: MatchContext,
+            vocab: _Vocabulary, names: Mapping[int, str], limit: int) -> list[Candidate]:
+    """Exact scores for eligible, relevant colleagues; best first, ties by id; at most ``limit``."""
+    out = [_candidate(doc, s, c, query, client, ctx, vocab, names) for doc, s, c in scored]
+    out.sort(key=lambda cand: (-cand.score, cand.colleague_id))
+    return out[: max(0, limit)]
+
+
+def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: MatchContext, limit: int = 10,
+                     weights: Weights = Weights()) -> list[Candidate]:
+    """Rank by scoring every profile in turn: slow, simple, the reference for :class:`MatchIndex`.
+
+    Parameters
+    ----------
+    profiles : iterable of Profile
+        The whole network (ids unique); document frequencies are taken over all of them.
+    client, ctx, limit, weights
+        As for :meth:`MatchIndex.rank`.
+
+    Returns
+    -------
+    list of Candidate
+        Best first, ties by colleague id, at most ``limit``.
+    """
+    vocab = _Vocabulary(weights)
+    docs = [_make_doc(p, weights) for p in profiles]
+    for doc in docs:
+        vocab.add(doc)
+    query = _make_query(client, vocab)
+    scored = []
+    for doc in docs:
+        s, c = _text_scores(doc, query, vocab)
+        if s >= weights.min_relevance and hard_rule(doc.profile, client, ctx) is None:
+            scored.append((doc, s, c))
+    return _finish(scored, query, client, ctx, vocab, {d.profile.id: d.profile.name for d in docs}, limit)
+
+
+# ---------------------------------------------------------------------------------------------
+# the index
+# ---------------------------------------------------------------------------------------------
+
+
+class _Names(Mapping[int, str]):
+    """Colleague id -> name, read from the index's documents."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, key: int) -> str:
+        return self._index._docs[self._index._rows[key]].profile.name
+
+    def __iter__(self):
+        return iter(self._index._rows)
+
+    def __len__(self) -> int:
+        return len(self._index._rows)
+
+
+class MatchIndex:
+    """Colleagues prepared for fast ranking; equal in results to :func:`brute_force_rank`.
+
+    Parameters
+    ----------
+    profiles : iterable of Profile
+        Initial network.
+    weights : Weights
+        Weights and thresholds.
+
+    Notes
+    -----
+    Storage: one row per colleague (rows of removed colleagues are reused), postings
+    ``(field, term) -> {row: weight}`` with numpy copies made lazily per term when a query
+    needs them, and numpy columns for capacity, pause, remote, place and dealbreakers.
+    ``upsert`` costs the analysis of one profile plus one dictionary update per term.
+    """
+
+    def __init__(self, profiles: Iterable[Profile] = (), weights: Weights = Weights()) -> None:
+        self.weights = weights
+        self._vocab = _Vocabulary(weights)
+        self._rows: dict[int, int] = {}
+        self._docs: list[_Doc | None] = []
+        self._free: list[int] = []
+        self._postings: dict[tuple[str, str], dict[int, float]] = {}
+        self._arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._capacity = np.zeros(0, dtype=np.int64)
+        self._paused = np.zeros(0, dtype=np.int64)  # date ordinal, 0 = not paused
+        self._remote = np.zeros(0, dtype=bool)
+        self._place = np.zeros(0, dtype=np.int64)  # place id, -1 = none
+        self._dealbreakers: dict[str, np.ndarray] = {}
+        self._places: dict[str, int] = {}
+        self._places_by_word: dict[str, list[str]] = {}
+        for profile in profiles:
+            self.upsert(profile)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, colleague_id: object) -> bool:
+        return colleague_id in self._rows
+
+    # -- maintenance ------------------------------------------------------------------------------
+
+    def upsert(self, profile: Profile) -> None:
+        """Add a colleague or replace the one with the same id."""
+        self.remove(profile.id)
+        doc = _make_doc(profile, self.weights)
+        row = self._free.pop() if self._free else self._grow()
+        self._rows[profile.id] = row
+        self._docs[row] = doc
+        self._vocab.add(doc)
+        for fld, terms in (("s", doc.spec_weights), ("c", doc.cli)):
+            for term, value in terms.items():
+                self._postings.setdefault((fld, term), {})[row] = value
+                self._arrays.pop((fld, term), None)
+        self._capacity[row] = profile.capacity
+        self._paused[row] = profile.paused_until.toordinal() if profile.paused_until else 0
+        self._remote[row] = profile.remote
+        self._place[row] = self._place_id(profile.location)
+        for code in profile.dealbreakers:
+            if code not in self._dealbreakers:
+                self._dealbreakers[code] = np.zeros(len(self._capacity), dtype=bool)
+            self._dealbreakers[code][row] = True
+
+    def remove(self, colleague_id: int) -> None:
+        """Forget a colleague (no error if unknown)."""
+        row = self._rows.pop(colleague_id, None)
+        if row is None:
+            return
+        doc = self._docs[row]
+        self._vocab.add(doc, -1)
+        for fld, terms in (("s", doc.spec), ("c", doc.cli)):
+            for term in terms:
+                postings = self._postings[(fld, term)]
+                del postings[row]
+                if not postings:
+                    del self._postings[(fld, term)]
+                self._arrays.pop((fld, term), None)
+        for code in doc.profile.dealbreakers:
+            self._dealbreakers[code][row] = False
+        self._docs[row] = None
+        self._free.append(row)
+
+    def _grow(self) -> int:
+        row = len(self._docs)
+        if row == len(self._capacity):
+            size = max(64, 2 * row)
+            self._capacity = np.resize(self._capacity, size)
+            self._paused = np.resize(self._paused, size)
+            self._remote = np.resize(self._remote, size)
+            self._place = np.resize(self._place, size)
+            for code, column in self._dealbreakers.items():
+                grown = np.zeros(size, dtype=bool)
+                grown[: len(column)] = column
+                self._dealbreakers[code] = grown
+        self._docs.append(None)
+        return row
+
+    def _place_id(self, location: str | None) -> int:
+        key = place_key(location)
+        if key is None:
+            return -1
+        if key not in self._places:
+            self._places[key] = len(self._places)
+            self._places_by_word.setdefault(key.split()[0], []).append(key)
+        return self._places[key]
+
+    def _array(self, fld: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (fld, term)
+        if key not in self._arrays:
+            postings = self._postings[key]
+            self._arrays[key] = (np.fromiter(postings.keys(), np.int64, len(postings)),
+                                 np.fromiter(postings.values(), np.float64, len(postings)))
+        return self._arrays[key]
+
+    # -- ranking ----------------------------------------------------------------------------------
+
+    def _accumulate(self, fld: str, groups: tuple[_Group, ...]) -> np.ndarray:
+        """Vectorised :func:`_text_scores` for one field over all rows."""
+        r = self.weights.reinforce
+        total = np.zeros(len(self._docs))
+        scratch = np.zeros(len(self._docs))
+        for group in groups:
+            parts = []
+            for term, hit in group:
+                if (fld, term) in self._postings:
+                    rows, values = self._array(fld, term)
+                    parts.append((rows, (hit.weight * self._vocab.idf(fld, term)) * values))
+            if len(parts) == 1:
+                total[parts[0][0]] += parts[0][1]
+            elif parts:
+                for rows, contribution in parts:
+                    scratch[rows] = np.maximum(scratch[rows], contribution)
+                    total[rows] += r * contribution
+                touched = np.unique(np.concatenate([rows for rows, _ in parts]))
+                total[touched] += (1.0 - r) * scratch[touched]
+                scratch[touched] = 0.0
+        return total
+
+    def _eligible(self, rows: np.ndarray, client: ClientNeed, ctx: MatchContext) -> np.ndarray:
+        """Vectorised :func:`hard_rule` over rows: True where no rule excludes."""
+        size = len(self._docs)
+        open_now = np.zeros(size, dtype=np.int64)
+        for cid, count in ctx.open_referrals.items():
+            if cid in self._rows:
+                open_now[self._rows[cid]] = count
+        blocked = np.zeros(size, dtype=bool)
+        blocked[[self._rows[c] for c in (ctx.member_id, *ctx.excluded) if c in self._rows]] = True
+        ok = ~blocked[rows] & (self._paused[rows] < ctx.today.toordinal())
+        ok &= self._capacity[rows] > open_now[rows]
+        for code in ctx.reasons:
+            if code in self._dealbreakers:
+                ok &= ~self._dealbreakers[code][rows]
+        key = place_key(client.location)
+        if key is not None:
+            near = [self._places[k] for k in self._places_by_word.get(key.split()[0], ()) if places_match(k, key)]
+            ok &= self._remote[rows] | np.isin(self._place[rows], near)
+        return ok
+
+    def rank(self, client: ClientNeed, ctx: MatchContext, limit: int = 10) -> list[Candidate]:
+        """The colleagues who fit the client, best first.
+
+        Parameters
+        ----------
+        client : ClientNeed
+            The client handed off.
+        ctx : MatchContext
+            Facts of this request (member, reasons, day, open referrals, graph...).
+        limit : int
+            Most candidates returned.
+
+        Returns
+        -------
+        list of Candidate
+            Eligible colleagues with textual relevance, score descending, ties by id;
+            ``[]`` when no one fits.
+        """
+        w = self.weights
+        if limit <= 0 or not self._rows:
+            return []
+        query = _make_query(client, self._vocab)
+        spec = self._accumulate("s", query.spec)
+        rows = np.flatnonzero(spec >= w.min_relevance - 1e-9)
+        rows = rows[self._eligible(rows, client, ctx)]
+        if rows.size == 0:
+            return []
+        cli = self._accumulate("c", query.cli)[rows]
+        points = w.text_points * (1.0 - np.exp(-(spec[rows] + w.clientele * cli) / w.scale))
+        if rows.size > limit:
+            floor = np.partition(points, -limit)[-limit] - w.soft_points - 1e-6
+            rows = rows[points >= floor]
+        scored = []
+        for row in rows.tolist():
+            doc = self._docs[row]
+            s, c = _text_scores(doc, query, self._vocab)
+            if s >= w.min_relevance:
+                scored.append((doc, s, c))
+        return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)
