@@ -141,5 +141,12 @@ class HandoffSchemaOut(Schema):
     created_at = fields.DateTime()
 
 
+class HandoffSummarySchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    client_name = fields.String()
+    created_at = fields.DateTime()
+
+
 class DisclosureRevisionSchema(Schema):
     disclosure = Trimmed(required=True, validate=validate.Length(1, 5000))

@@ -19,7 +19,7 @@ def require_token() -> None:
 
 def api_blueprint(name: str, description: str) -> Blueprint:
     """A blueprint under /api whose every route needs a member's bearer token (and no CSRF token)."""
-    blp = Blueprint(name, name, url_prefix="/api", description=description)
+    blp = Blueprint(f"api_{name}", name, url_prefix="/api", description=description)
     blp.before_request(require_token)
     csrf.exempt(blp)
     return blp

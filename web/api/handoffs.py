@@ -9,7 +9,7 @@ from web.api import api_blueprint
 from web.context import member_id, now, services, uow
 from web.schemas import (
     CandidatesQuerySchema, CandidatesSchema, DisclosureRevisionSchema, HandoffCreatedSchema, HandoffSchema,
-    HandoffSchemaOut,
+    HandoffSchemaOut, HandoffSummarySchema,
 )
 
 blp = api_blueprint("handoffs", "Outgoing clients and the colleagues who fit them")
@@ -32,7 +32,7 @@ class Handoffs(MethodView):
         return {"id": handoff_id, "status": "open", "candidates": candidate_rows(ranked),
                 "tone": [w.as_json() for w in warnings]}
 
-    @blp.response(200, HandoffSchemaOut(many=True, only=("id", "status", "created_at")))
+    @blp.response(200, HandoffSummarySchema(many=True))
     def get(self):
         """Your outgoing clients, newest first."""
         return queries.handoff_summaries(uow(), member_id())
