@@ -76,13 +76,13 @@
     return out;
   }
 
-  function runLayout(eles) {
+  function runLayout(eles, fresh) {
     var name = $("layout").value;
     var opts = name === "concentric"
       ? { name: "concentric", concentric: function (n) { return 10 - (n.data("hops") == null ? 5 : n.data("hops")); },
           levelWidth: function () { return 1; }, minNodeSpacing: 20, animate: false }
-      : { name: "cose", animate: false, nodeRepulsion: function () { return 8000; }, idealEdgeLength: function () { return 60; },
-          numIter: cy.nodes().length > 1500 ? 200 : 1000, randomize: false };
+      : { name: "cose", animate: false, nodeRepulsion: function () { return 20000; }, idealEdgeLength: function () { return 90; },
+          numIter: cy.nodes().length > 1500 ? 200 : 1000, randomize: !!fresh, nodeOverlap: 20 };
     (eles || cy.elements()).layout(opts).run();
   }
 
@@ -110,7 +110,7 @@
         state.center = view.center;
         cy.getElementById(String(view.center)).addClass("center");
       }
-      runLayout();
+      runLayout(null, true);
       cy.fit(undefined, 30);
       updateSummary(view);
     }).catch(showError);
