@@ -51,3 +51,13 @@ def test_a_member_clicks_a_colleague_and_sees_profile_capacity_and_ledger(page, 
     page.wait_for_function("window.networkGraph.nodes().every(n => n.data('me') || n.hasClass('center') || "
                            "n.data('specialties').some(s => s.toLowerCase().includes('photo')))")
     page.screenshot(path=str(artifacts / "network-filtered.png"), full_page=True)
+
+
+def test_the_dashboard_chart_and_the_ledger_render(page, live_app, artifacts):
+    base = live_app.base_url
+    log_in(page, base, "hannah.whitfield@example.com", "demo-pass-1")
+    assert page.locator("svg.chart rect.bar").count() == 24
+    page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+    page.goto(f"{base}/ledger/")
+    assert page.locator("#ledger tbody tr").count() >= 5
+    page.screenshot(path=str(artifacts / "ledger.png"), full_page=True)
