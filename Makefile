@@ -25,6 +25,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/match_bench.py
+	$(BIN)/python bench/network_bench.py
 
 lint: install
 	$(BIN)/ruff check referral web tests bench

@@ -10,13 +10,14 @@ import threading
 from datetime import date, datetime
 
 import networkx as nx
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
 from referral.domain.model import Fact, Handoff
+from referral.services.ledger import sent_to
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import ChangeFeed
 
@@ -78,14 +79,6 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
     if handoff is None or handoff.member_id != member_id:
         raise NotFound(f"no handoff {handoff_id}")
     return handoff
-
-
-def sent_to(session, colleague_id: int) -> dict[int, int]:
-    """Colleague id -> clients that colleague sent to ``colleague_id`` (accepted or completed)."""
-    q = (select(R.c.from_id, func.count()).where(R.c.to_id == colleague_id,
-                                                 R.c.status.in_(("accepted", "completed")))
-         .group_by(R.c.from_id))
-    return dict(session.execute(q).all())
 
 
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from referral.adapters.uow import UnitOfWork
+from referral.domain.ledger import COUNTED_STATUSES, Flow, link
 from referral.domain.model import Colleague, Connection, Referral
 
 
@@ -30,14 +31,21 @@ def load_history(uow: UnitOfWork, folder: Path, now: datetime) -> tuple[int, int
                 s.add(Connection(a, b, now))
                 uow.record_change("connection", b, now)
         by_line: dict[int, Referral] = {}
+        flows: list[Flow] = []  # the counted history so far, for returns through the network
         for line, row in enumerate(_rows(folder / "referrals.csv"), start=1):
             r = Referral(ids[row["from_email"].lower()], ids[row["to_email"].lower()],
                          datetime.fromisoformat(row["offered_at"]), status=row["status"])
             r.answered_at = datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None
-            if row["return_of"]:
-                s.flush()
-                r.return_of_id = by_line[int(row["return_of"])].id
             s.add(r)
+            s.flush()
+            if row["return_of"]:
+                r.return_of_id = by_line[int(row["return_of"])].id
+            if r.status in COUNTED_STATUSES:
+                flow = Flow(r.id, r.from_id, r.to_id, r.answered_at or r.offered_at, r.return_of_id)
+                if r.return_of_id is None:
+                    r.return_path = link(flows, flow).return_path
+                    flow = Flow(flow.id, flow.from_id, flow.to_id, flow.at, None, r.return_path)
+                flows.append(flow)
             by_line[line] = r
         uow.commit()
         return len(pairs), len(by_line)

@@ -26,7 +26,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register(api) -> None:
-    from web.api import colleagues, handoffs
+    from web.api import colleagues, handoffs, ledger, network
 
-    for module in (colleagues, handoffs):
+    for module in (colleagues, handoffs, network, ledger):
         api.register_blueprint(module.blp)

@@ -28,14 +28,15 @@ def load_user(user_id: str):
 
 
 def register(app: Flask) -> None:
-    from web.pages import auth, directory, handoffs
+    from web.pages import auth, dashboard, directory, handoffs, ledger, network, vendor
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     app.register_blueprint(auth.bp)
     app.register_blueprint(directory.bp)
-    app.register_blueprint(handoffs.bp)
+    for module in (handoffs, network, ledger, dashboard, vendor):
+        app.register_blueprint(module.bp)
 
     @app.context_processor
     def _helpers():
@@ -44,5 +45,5 @@ def register(app: Flask) -> None:
     @app.get("/")
     def home():
         if current_user.is_authenticated:
-            return redirect(url_for("directory.index"))
+            return redirect(url_for("dashboard.index"))
         return redirect(url_for("auth.login"))

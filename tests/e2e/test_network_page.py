@@ -1,0 +1,63 @@
+"""A member explores the network graph in a real browser."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def log_in(page, base_url, email, password):
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit], form button")
+    page.wait_for_url(f"{base_url}/dashboard/")
+
+
+def click_node(page, name):
+    """Click the colleague's node where Cytoscape drew it on the canvas."""
+    spot = page.evaluate("""(name) => {
+        const cy = window.networkGraph;
+        const node = cy.nodes().filter(n => n.data('name') === name)[0];
+        const box = document.getElementById('cy').getBoundingClientRect();
+        const p = node.renderedPosition();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""", name)
+    page.mouse.click(spot["x"], spot["y"])
+
+
+def test_a_member_clicks_a_colleague_and_sees_profile_capacity_and_ledger(page, live_app, artifacts):
+    base = live_app.base_url
+    log_in(page, base, "maartje.devries@example.org", "demo-pass-3")
+    page.goto(f"{base}/network/")
+    page.wait_for_function("window.networkGraph && window.networkGraph.nodes().length > 5")
+    assert "colleagues" in page.text_content("#summary")
+    # Maartje gave Lotte a client; Lotte sent one back
+    click_node(page, "Lotte Smit")
+    page.wait_for_selector("#panel h2:has-text('Lotte Smit')")
+    profile = page.text_content("#panel-profile")
+    assert "open of" in profile and "Capacity" in profile
+    ledger = page.inner_text("#panel-ledger")
+    assert "Given\n1" in ledger and "Received\n1" in ledger
+    page.screenshot(path=str(artifacts / "network-panel.png"), full_page=True)
+
+    # expanding a colleague brings in their neighbours
+    before = page.evaluate("window.networkGraph.nodes().length")
+    page.evaluate("window.networkGraph.getElementById(String(window.networkGraph.nodes()"
+                  ".filter(n => n.data('hops') === 2)[0].id())).emit('dbltap')")
+    page.wait_for_function(f"window.networkGraph.nodes().length > {before}")
+
+    # filtering by specialty reloads the view
+    page.fill("#specialty", "photo")
+    page.wait_for_function("window.networkGraph.nodes().every(n => n.data('me') || n.hasClass('center') || "
+                           "n.data('specialties').some(s => s.toLowerCase().includes('photo')))")
+    page.screenshot(path=str(artifacts / "network-filtered.png"), full_page=True)
+
+
+def test_the_dashboard_chart_and_the_ledger_render(page, live_app, artifacts):
+    base = live_app.base_url
+    log_in(page, base, "hannah.whitfield@example.com", "demo-pass-1")
+    assert page.locator("svg.chart rect.bar").count() == 24
+    page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+    page.goto(f"{base}/ledger/")
+    assert page.locator("#ledger tbody tr").count() >= 5
+    page.screenshot(path=str(artifacts / "ledger.png"), full_page=True)
