@@ -10,6 +10,7 @@ from referral.adapters.db import make_engine, make_session_factory
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
+from referral.services.offers import rank_by_id_until_matching_lands
 
 
 def utcnow() -> datetime:
@@ -25,6 +26,8 @@ class Services:
         self.engine = make_engine(settings.database_url)
         self.session_factory = make_session_factory(self.engine)
         self.clock = clock
+        # (session, handoff) -> colleague ids, best first: the integrator points this at the matching engine
+        self.ranker = rank_by_id_until_matching_lands
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

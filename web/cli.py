@@ -1,9 +1,10 @@
-"""Command line: ``flask --app web db upgrade | member create | colleagues import | seed``."""
+"""Command line: ``flask --app web db upgrade | member create | colleagues import | seed | outbox work``."""
 
 from __future__ import annotations
 
 import csv
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -13,7 +14,8 @@ from tqdm import tqdm
 
 from referral.adapters import migrate
 from referral.domain.errors import Conflict
-from referral.services import colleagues, members, seed
+from referral.adapters.mailer import mailer_for
+from referral.services import colleagues, delivery, members, seed
 from web.context import now, services, uow
 from web.forms import flatten, split_list
 from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
@@ -24,6 +26,7 @@ CSV_REQUIRED = ("name", "email", "specialties")
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 member_cli = AppGroup("member", help="Members who log in and hand clients off.")
 colleagues_cli = AppGroup("colleagues", help="The colleague directory.")
+outbox_cli = AppGroup("outbox", help="Outgoing mail: offers, reminders, answers.")
 
 
 @db_cli.command("upgrade")
@@ -139,6 +142,26 @@ def seed_command(if_empty):
         click.echo(f"  log in as {m['email']} / {m['password']}")
 
 
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Process one batch and exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when there is nothing to do.")
+def outbox_work(once, interval):
+    """Send due mail over SMTP_URL, send reminders and expire overdue offers (several workers may run)."""
+    svc = services()
+    mailer = mailer_for(svc.settings.smtp_url)
+    try:
+        while True:
+            report = delivery.work_once(svc.uow(), svc.settings, mailer, svc.clock, svc.ranker)
+            if report:
+                click.echo(str(report))
+            if once:
+                return
+            if not report.sent:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
 def register(app: Flask) -> None:
-    for group in (db_cli, member_cli, colleagues_cli, seed_command):
+    for group in (db_cli, member_cli, colleagues_cli, seed_command, outbox_cli):
         app.cli.add_command(group)

@@ -26,7 +26,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register(api) -> None:
-    from web.api import colleagues
+    from web.api import colleagues, offers
 
-    for module in (colleagues,):
+    for module in (colleagues, offers):
         api.register_blueprint(module.blp)

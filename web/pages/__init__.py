@@ -28,13 +28,15 @@ def load_user(user_id: str):
 
 
 def register(app: Flask) -> None:
-    from web.pages import auth, directory
+    from web.pages import auth, directory, offers
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     app.register_blueprint(auth.bp)
     app.register_blueprint(directory.bp)
+    for bp in offers.blueprints:
+        app.register_blueprint(bp)
 
     @app.context_processor
     def _helpers():
