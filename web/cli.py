@@ -13,8 +13,8 @@ from flask.cli import AppGroup, with_appcontext
 from tqdm import tqdm
 
 from referral.adapters import migrate
-from referral.domain.errors import Conflict
 from referral.adapters.mailer import mailer_for
+from referral.domain.errors import Conflict
 from referral.services import colleagues, delivery, members, seed
 from web.context import now, services, uow
 from web.forms import flatten, split_list
@@ -144,7 +144,7 @@ def seed_command(if_empty):
 
 @outbox_cli.command("work")
 @click.option("--once", is_flag=True, help="Process one batch and exit.")
-@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when there is nothing to do.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to sleep when idle.")
 def outbox_work(once, interval):
     """Send due mail over SMTP_URL, send reminders and expire overdue offers (several workers may run)."""
     svc = services()

@@ -97,7 +97,8 @@ class OfferRequestSchema(Schema):
     @validates_schema
     def _one_of(self, data, **kwargs):
         if data.get("colleague_id") is None and not data.get("auto"):
-            raise ValidationError("Give a colleague_id, or auto: true for the best candidate.", "colleague_id")
+            raise ValidationError("Give a colleague_id, or auto: true for the best candidate.",
+                                  "colleague_id")
         if data.get("colleague_id") is not None and data.get("auto"):
             raise ValidationError("Give either a colleague_id or auto: true, not both.", "auto")
 
@@ -131,5 +132,5 @@ class LetterFormSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(1, 20000))
 
 
-__all__ = ["OfferRequestSchema", "ReferralSchema", "DeclineFormSchema", "LetterFormSchema",
-           "ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
+__all__ = ["ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
+__all__ += ["OfferRequestSchema", "ReferralSchema", "DeclineFormSchema", "LetterFormSchema"]

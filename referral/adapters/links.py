@@ -66,16 +66,27 @@ class LinkSigner:
     def make(self, referral_id: int, colleague_id: int, action: str, expires_at: datetime) -> str:
         if action not in ACTIONS:
             raise ValueError(action)
-        return self._s.dumps({"r": referral_id, "c": colleague_id, "a": action,
-                              "exp": _epoch(expires_at), "jti": secrets.token_urlsafe(16)})
+        return self._s.dumps(
+            {
+                "r": referral_id,
+                "c": colleague_id,
+                "a": action,
+                "exp": _epoch(expires_at),
+                "jti": secrets.token_urlsafe(16),
+            }
+        )
 
     def read(self, token: str, now: datetime) -> LinkClaims:
         """The claims of a genuine link; ``TamperedLink`` or ``ExpiredLink`` otherwise."""
         try:
             data = self._s.loads(token)
-            claims = LinkClaims(int(data["r"]), int(data["c"]), str(data["a"]),
-                                datetime.fromtimestamp(int(data["exp"]), timezone.utc).replace(tzinfo=None),
-                                str(data["jti"]))
+            claims = LinkClaims(
+                int(data["r"]),
+                int(data["c"]),
+                str(data["a"]),
+                datetime.fromtimestamp(int(data["exp"]), timezone.utc).replace(tzinfo=None),
+                str(data["jti"]),
+            )
         except (BadSignature, KeyError, TypeError, ValueError) as err:
             raise TamperedLink("this link is not valid") from err
         if claims.action not in ACTIONS:

@@ -56,8 +56,9 @@ class SmtpMailer:
     def _connect(self) -> smtplib.SMTP:
         try:
             if self.ssl:
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                                      context=ssl.create_default_context())
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
             else:
                 conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 conn.ehlo()
@@ -95,8 +96,12 @@ class LogMailer:
 
     def send(self, msg: EmailMessage) -> None:
         body = msg.get_body(("plain",))
-        log.warning("SMTP_URL is not set; this message stays in the outbox:\nTo: %s\nSubject: %s\n\n%s",
-                    msg["To"], msg["Subject"], body.get_content() if body else "")
+        log.warning(
+            "SMTP_URL is not set; this message stays in the outbox:\nTo: %s\nSubject: %s\n\n%s",
+            msg["To"],
+            msg["Subject"],
+            body.get_content() if body else "",
+        )
 
 
 def mailer_for(smtp_url: str | None) -> SmtpMailer | LogMailer:

@@ -21,10 +21,20 @@ from sqlalchemy.orm import Session
 
 from referral.adapters import orm
 
-__all__ = ["OutgoingMail", "queue", "claim", "mark_sent", "mark_failed", "mark_logged", "backoff",
-           "as_email", "MAX_ATTEMPTS", "LEASE"]
+__all__ = [
+    "OutgoingMail",
+    "queue",
+    "claim",
+    "mark_sent",
+    "mark_failed",
+    "mark_logged",
+    "backoff",
+    "as_email",
+    "MAX_ATTEMPTS",
+    "LEASE",
+]
 
-O = orm.outbox
+OUTBOX = orm.outbox
 MAX_ATTEMPTS = 12  # about three days of tries with the backoff below
 LEASE = timedelta(minutes=5)
 LOGGED_NOTE = "SMTP_URL is not set: printed to the log and kept in the outbox"
@@ -46,19 +56,43 @@ def _message_id(mail_from: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def queue(session: Session, mail: OutgoingMail, *, mail_from: str, now: datetime, member_id: int | None,
-          referral_id: int | None, due_at: datetime | None = None) -> int:
+def queue(
+    session: Session,
+    mail: OutgoingMail,
+    *,
+    mail_from: str,
+    now: datetime,
+    member_id: int | None,
+    referral_id: int | None,
+    due_at: datetime | None = None,
+) -> int:
     """Add a message to the outbox in the caller's transaction; returns its row id."""
-    return session.execute(insert(O).values(
-        member_id=member_id, referral_id=referral_id, kind=mail.kind, to_addr=mail.to_addr,
-        subject=mail.subject[:300], text_body=mail.text, html_body=mail.html, message_id=_message_id(mail_from),
-        created_at=now, due_at=due_at or now, attempts=0,
-    ).returning(O.c.id)).scalar_one()
+    return session.execute(
+        insert(OUTBOX)
+        .values(
+            member_id=member_id,
+            referral_id=referral_id,
+            kind=mail.kind,
+            to_addr=mail.to_addr,
+            subject=mail.subject[:300],
+            text_body=mail.text,
+            html_body=mail.html,
+            message_id=_message_id(mail_from),
+            created_at=now,
+            due_at=due_at or now,
+            attempts=0,
+        )
+        .returning(OUTBOX.c.id)
+    ).scalar_one()
 
 
 def _due(now: datetime):
-    return and_(O.c.sent_at.is_(None), O.c.due_at <= now, O.c.attempts < MAX_ATTEMPTS,
-                or_(O.c.claimed_until.is_(None), O.c.claimed_until < now))
+    return and_(
+        OUTBOX.c.sent_at.is_(None),
+        OUTBOX.c.due_at <= now,
+        OUTBOX.c.attempts < MAX_ATTEMPTS,
+        or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+    )
 
 
 def claim(session: Session, now: datetime, limit: int = 50, only_new: bool = False) -> list:
@@ -68,18 +102,27 @@ def claim(session: Session, now: datetime, limit: int = 50, only_new: bool = Fal
     """
     where = _due(now)
     if only_new:
-        where = and_(where, O.c.attempts == 0)
-    ids = session.scalars(select(O.c.id).where(where).order_by(O.c.due_at, O.c.id).limit(limit)
-                          .with_for_update(skip_locked=True)).all()
+        where = and_(where, OUTBOX.c.attempts == 0)
+    ids = session.scalars(
+        select(OUTBOX.c.id)
+        .where(where)
+        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
     if not ids:
         return []
-    session.execute(update(O).where(O.c.id.in_(ids)).values(claimed_until=now + LEASE))
+    session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_until=now + LEASE))
     M, C = orm.members, orm.colleagues
     # mail sent on a member's behalf to someone else gets Reply-To: the member
     return session.execute(
-        select(O, C.c.email.label("member_email"))
-        .select_from(O.outerjoin(M, M.c.id == O.c.member_id).outerjoin(C, C.c.id == M.c.colleague_id))
-        .where(O.c.id.in_(ids)).order_by(O.c.due_at, O.c.id)).all()
+        select(OUTBOX, C.c.email.label("member_email"))
+        .select_from(
+            OUTBOX.outerjoin(M, M.c.id == OUTBOX.c.member_id).outerjoin(C, C.c.id == M.c.colleague_id)
+        )
+        .where(OUTBOX.c.id.in_(ids))
+        .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
+    ).all()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -88,22 +131,31 @@ def backoff(attempts: int) -> timedelta:
 
 
 def mark_sent(session: Session, outbox_id: int, now: datetime) -> None:
-    session.execute(update(O).where(O.c.id == outbox_id).values(
-        sent_at=now, attempts=O.c.attempts + 1, last_error=None, claimed_until=None))
+    session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == outbox_id)
+        .values(sent_at=now, attempts=OUTBOX.c.attempts + 1, last_error=None, claimed_until=None)
+    )
     session.execute(insert(orm.outbox_attempts).values(outbox_id=outbox_id, at=now, error=None))
 
 
 def mark_failed(session: Session, outbox_id: int, attempts_before: int, error: str, now: datetime) -> None:
     tries = attempts_before + 1
-    session.execute(update(O).where(O.c.id == outbox_id).values(
-        attempts=tries, last_error=error[:2000], claimed_until=None, due_at=now + backoff(tries)))
+    session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == outbox_id)
+        .values(attempts=tries, last_error=error[:2000], claimed_until=None, due_at=now + backoff(tries))
+    )
     session.execute(insert(orm.outbox_attempts).values(outbox_id=outbox_id, at=now, error=error[:2000]))
 
 
 def mark_logged(session: Session, outbox_id: int, now: datetime) -> None:
     """Printed to the log for want of SMTP: count the try but keep the row due, so SMTP sends it later."""
-    session.execute(update(O).where(O.c.id == outbox_id).values(
-        attempts=O.c.attempts + 1, last_error=LOGGED_NOTE, claimed_until=None))
+    session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == outbox_id)
+        .values(attempts=OUTBOX.c.attempts + 1, last_error=LOGGED_NOTE, claimed_until=None)
+    )
     session.execute(insert(orm.outbox_attempts).values(outbox_id=outbox_id, at=now, error=LOGGED_NOTE))
 
 

@@ -67,27 +67,44 @@ _OPENING = {
 }
 
 
-def client_letter(exit_strategy: str, *, client_name: str, member: ContactCard, colleague: ContactCard,
-                  finish_by: date | None) -> Letter:
+def client_letter(
+    exit_strategy: str,
+    *,
+    client_name: str,
+    member: ContactCard,
+    colleague: ContactCard,
+    finish_by: date | None,
+) -> Letter:
     """The letter for ``exit_strategy`` (a contract code); an unknown code raises ``KeyError``."""
     if exit_strategy not in EXIT_STRATEGIES:
         raise KeyError(exit_strategy)
     first = client_name.split()[0] if client_name.strip() else client_name
     if finish_by is None:
-        finish = "I will finish the work I have in hand for you before the handover, so nothing is left half done."
+        finish = (
+            "I will finish the work I have in hand for you before the handover, so nothing is left half done."
+        )
     else:
-        finish = (f"I will finish the work I have in hand for you by {long_date(finish_by)}, "
-                  "so nothing is left half done.")
-    intro = (f"{colleague.name} has agreed to look after you from here. You can reach "
-             f"{colleague.name.split()[0]} at {colleague.email}; they are expecting to hear from you, "
-             "and I am happy to make the introduction in person if that helps.")
+        finish = (
+            f"I will finish the work I have in hand for you by {long_date(finish_by)}, "
+            "so nothing is left half done."
+        )
+    intro = (
+        f"{colleague.name} has agreed to look after you from here. You can reach "
+        f"{colleague.name.split()[0]} at {colleague.email}; they are expecting to hear from you, "
+        "and I am happy to make the introduction in person if that helps."
+    )
     thanks = "Thank you for your trust and for the work we have done together. I wish you every success."
-    body = "\n\n".join([
-        f"Dear {first},",
-        _OPENING[exit_strategy],
-        intro,
-        finish,
-        thanks,
-        "Kind regards,\n\n" + "\n".join(member.lines()),
-    ]) + "\n"
+    body = (
+        "\n\n".join(
+            [
+                f"Dear {first},",
+                _OPENING[exit_strategy],
+                intro,
+                finish,
+                thanks,
+                "Kind regards,\n\n" + "\n".join(member.lines()),
+            ]
+        )
+        + "\n"
+    )
     return Letter(subject=f"Introducing {colleague.name}, who will look after you from here", body=body)

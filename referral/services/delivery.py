@@ -35,12 +35,20 @@ class WorkReport:
         return any((self.expired, self.reminded, self.sent, self.failed, self.logged))
 
     def __str__(self) -> str:
-        return (f"{self.expired} offers expired, {self.reminded} reminders queued, {self.sent} messages sent, "
-                f"{self.failed} failed (will retry), {self.logged} printed to the log")
+        return (
+            f"{self.expired} offers expired, {self.reminded} reminders queued, {self.sent} messages sent, "
+            f"{self.failed} failed (will retry), {self.logged} printed to the log"
+        )
 
 
-def work_once(uow: UnitOfWork, settings: Settings, mailer: SmtpMailer | LogMailer, clock: Callable[[], datetime],
-              rank: offers.Ranker | None = None, batch: int = 50) -> WorkReport:
+def work_once(
+    uow: UnitOfWork,
+    settings: Settings,
+    mailer: SmtpMailer | LogMailer,
+    clock: Callable[[], datetime],
+    rank: offers.Ranker | None = None,
+    batch: int = 50,
+) -> WorkReport:
     """Expire overdue offers, queue due reminders, then deliver one batch of due messages."""
     report = WorkReport()
     report.expired = offers.expire_overdue(uow, settings, now=clock(), rank=rank)

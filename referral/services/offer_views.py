@@ -29,11 +29,18 @@ def _mine(session, member_id: int, referral_id: int) -> Referral:
 def _as_dict(session, r: Referral) -> dict:
     colleague = session.get(Colleague, r.to_id)
     return {
-        "id": r.id, "handoff_id": r.handoff_id, "status": r.status,
-        "colleague_id": r.to_id, "colleague_name": colleague.name if colleague else None,
-        "from_id": r.from_id, "to_id": r.to_id,
-        "offered_at": r.offered_at, "expires_at": r.expires_at, "answered_at": r.answered_at,
-        "reminded_at": r.reminded_at, "decline_reason": r.decline_reason,
+        "id": r.id,
+        "handoff_id": r.handoff_id,
+        "status": r.status,
+        "colleague_id": r.to_id,
+        "colleague_name": colleague.name if colleague else None,
+        "from_id": r.from_id,
+        "to_id": r.to_id,
+        "offered_at": r.offered_at,
+        "expires_at": r.expires_at,
+        "answered_at": r.answered_at,
+        "reminded_at": r.reminded_at,
+        "decline_reason": r.decline_reason,
         "disclosure_version": r.disclosure.version if r.disclosure else None,
         "disclosure_sha256": r.disclosure.sha256 if r.disclosure else None,
         "acknowledged_sha256": r.acknowledged_sha256,
@@ -58,19 +65,27 @@ def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
         h = r.handoff
         member = s.get(Member, h.member_id)
         return {
-            "referral_id": r.id, "action": claims.action, "expires_at": r.expires_at,
-            "member_name": member.name, "colleague_name": s.get(Colleague, r.to_id).name,
-            "needs": h.client_needs, "industry": h.client_industry, "budget": h.client_budget,
+            "referral_id": r.id,
+            "action": claims.action,
+            "expires_at": r.expires_at,
+            "member_name": member.name,
+            "colleague_name": s.get(Colleague, r.to_id).name,
+            "needs": h.client_needs,
+            "industry": h.client_industry,
+            "budget": h.client_budget,
             "location": h.client_location,
             "reasons": [REASONS.get(code, code) for code in h.reasons],
             "facts": [{"date": date.fromisoformat(f["date"]), "text": f["text"]} for f in h.facts],
-            "disclosure": r.disclosure.text, "disclosure_sha256": r.disclosure.sha256,
+            "disclosure": r.disclosure.text,
+            "disclosure_sha256": r.disclosure.sha256,
         }
 
 
 def _mail_rows(session, where) -> list[dict]:
-    O, A = orm.outbox, orm.outbox_attempts
-    rows = session.execute(select(O).where(where).order_by(O.c.created_at.desc(), O.c.id.desc()).limit(500)).all()
+    OB, AT = orm.outbox, orm.outbox_attempts
+    rows = session.execute(
+        select(OB).where(where).order_by(OB.c.created_at.desc(), OB.c.id.desc()).limit(500)
+    ).all()
     out = []
     for row in rows:
         if row.sent_at:
@@ -83,11 +98,26 @@ def _mail_rows(session, where) -> list[dict]:
             state = "retrying"
         else:
             state = "queued"
-        tries = session.execute(select(A.c.at, A.c.error).where(A.c.outbox_id == row.id).order_by(A.c.at)).all()
-        out.append({"id": row.id, "referral_id": row.referral_id, "kind": row.kind, "to": row.to_addr,
-                    "subject": row.subject, "created_at": row.created_at, "sent_at": row.sent_at,
-                    "due_at": row.due_at, "state": state, "attempts": row.attempts, "last_error": row.last_error,
-                    "tries": [{"at": t.at, "error": t.error} for t in tries], "text": row.text_body})
+        tries = session.execute(
+            select(AT.c.at, AT.c.error).where(AT.c.outbox_id == row.id).order_by(AT.c.at)
+        ).all()
+        out.append(
+            {
+                "id": row.id,
+                "referral_id": row.referral_id,
+                "kind": row.kind,
+                "to": row.to_addr,
+                "subject": row.subject,
+                "created_at": row.created_at,
+                "sent_at": row.sent_at,
+                "due_at": row.due_at,
+                "state": state,
+                "attempts": row.attempts,
+                "last_error": row.last_error,
+                "tries": [{"at": t.at, "error": t.error} for t in tries],
+                "text": row.text_body,
+            }
+        )
     return out
 
 
@@ -108,8 +138,12 @@ def member_referrals(uow: UnitOfWork, member_id: int) -> list[dict]:
     with uow:
         s = uow.session
         me = s.scalar(select(Member.colleague_id).where(Member.id == member_id))
-        rows = s.scalars(select(Referral).where(Referral.from_id == me, Referral.handoff_id.is_not(None))
-                         .order_by(Referral.offered_at.desc(), Referral.id.desc()).limit(500)).all()
+        rows = s.scalars(
+            select(Referral)
+            .where(Referral.from_id == me, Referral.handoff_id.is_not(None))
+            .order_by(Referral.offered_at.desc(), Referral.id.desc())
+            .limit(500)
+        ).all()
         return [_as_dict(s, r) for r in rows]
 
 

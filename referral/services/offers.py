@@ -36,9 +36,24 @@ from referral.domain.model import Colleague, Handoff, Member, Referral
 from referral.services import mailbox
 
 __all__ = [
-    "Ranker", "NotOfferable", "OfferClosed", "why_not_offerable", "rank_by_id_until_matching_lands",
-    "offer_to", "accept", "decline", "withdraw", "expire_overdue", "send_reminders", "send_client_letter",
-    "letter_for", "answer_url", "referral_url", "Outcome", "check_answerable",
+    "Ranker",
+    "NotOfferable",
+    "OfferClosed",
+    "why_not_offerable",
+    "breaks_hard_rule",
+    "rank_by_id_until_matching_lands",
+    "offer_to",
+    "accept",
+    "decline",
+    "withdraw",
+    "expire_overdue",
+    "send_reminders",
+    "send_client_letter",
+    "letter_for",
+    "answer_url",
+    "referral_url",
+    "Outcome",
+    "check_answerable",
 ]
 
 Ranker = Callable[[Session, Handoff], list[int]]
@@ -75,13 +90,23 @@ def referral_url(settings: Settings, referral_id: int) -> str:
 
 # --- who may be offered a client -------------------------------------------------------------
 
-def _rule(handoff: Handoff, colleague: Colleague, *, member_colleague_id: int, open_count: int,
-          turned_down: bool, today: date | None) -> str | None:
+
+def breaks_hard_rule(
+    handoff: Handoff,
+    colleague: Colleague,
+    *,
+    member_colleague_id: int,
+    open_count: int,
+    turned_down: bool,
+    today: date | None,
+) -> str | None:
     if colleague.id == member_colleague_id:
         return "You cannot offer a client to yourself."
     if open_count >= colleague.capacity:
-        return (f"{colleague.name} has no free place: {open_count} open referral"
-                f"{'s' if open_count != 1 else ''} of {colleague.capacity}.")
+        return (
+            f"{colleague.name} has no free place: {open_count} open referral"
+            f"{'s' if open_count != 1 else ''} of {colleague.capacity}."
+        )
     if today is not None and colleague.is_paused(today):
         return f"{colleague.name} takes no referrals until after {colleague.paused_until.isoformat()}."
     clash = sorted(set(colleague.dealbreakers) & set(handoff.reasons))
@@ -97,8 +122,11 @@ def _rule(handoff: Handoff, colleague: Colleague, *, member_colleague_id: int, o
 
 def _turned_down_ids(session: Session, handoff_id: int) -> set[int]:
     R = orm.referrals
-    return set(session.scalars(select(R.c.to_id).where(
-        R.c.handoff_id == handoff_id, R.c.status.in_(("declined", "expired")))))
+    return set(
+        session.scalars(
+            select(R.c.to_id).where(R.c.handoff_id == handoff_id, R.c.status.in_(("declined", "expired")))
+        )
+    )
 
 
 def _open_counts(session: Session, ids=None) -> dict[int, int]:
@@ -121,9 +149,14 @@ def why_not_offerable(session: Session, handoff: Handoff, colleague: Colleague, 
     declined or let expire this handoff, and a ``remote: false`` colleague only where the
     client is. Lock the colleague row first when the answer must hold until commit.
     """
-    return _rule(handoff, colleague, member_colleague_id=_member_colleague_id(session, handoff.member_id),
-                 open_count=_open_counts(session, [colleague.id]).get(colleague.id, 0),
-                 turned_down=colleague.id in _turned_down_ids(session, handoff.id), today=today)
+    return breaks_hard_rule(
+        handoff,
+        colleague,
+        member_colleague_id=_member_colleague_id(session, handoff.member_id),
+        open_count=_open_counts(session, [colleague.id]).get(colleague.id, 0),
+        turned_down=colleague.id in _turned_down_ids(session, handoff.id),
+        today=today,
+    )
 
 
 def rank_by_id_until_matching_lands(session: Session, handoff: Handoff) -> list[int]:
@@ -134,12 +167,23 @@ def rank_by_id_until_matching_lands(session: Session, handoff: Handoff) -> list[
     """
     mine = _member_colleague_id(session, handoff.member_id)
     counts, turned_down = _open_counts(session), _turned_down_ids(session, handoff.id)
-    return [c.id for c in session.scalars(select(Colleague).order_by(Colleague.id))
-            if _rule(handoff, c, member_colleague_id=mine, open_count=counts.get(c.id, 0),
-                     turned_down=c.id in turned_down, today=None) is None]
+    return [
+        c.id
+        for c in session.scalars(select(Colleague).order_by(Colleague.id))
+        if breaks_hard_rule(
+            handoff,
+            c,
+            member_colleague_id=mine,
+            open_count=counts.get(c.id, 0),
+            turned_down=c.id in turned_down,
+            today=None,
+        )
+        is None
+    ]
 
 
 # --- helpers shared by the verbs --------------------------------------------------------------
+
 
 def _lock(session: Session, cls, ident: int):
     """The row, locked until commit (FOR UPDATE on PostgreSQL; SQLite already holds the write lock)."""
@@ -150,33 +194,66 @@ def _member(session: Session, member_id: int) -> Member:
     return session.get(Member, member_id)
 
 
-def _queue(session: Session, settings: Settings, mail: OutgoingMail, now: datetime, member_id: int | None,
-           referral_id: int | None) -> None:
-    outbox_table.queue(session, mail, mail_from=settings.mail_from, now=now, member_id=member_id,
-                       referral_id=referral_id)
+def _queue(
+    session: Session,
+    settings: Settings,
+    mail: OutgoingMail,
+    now: datetime,
+    member_id: int | None,
+    referral_id: int | None,
+) -> None:
+    outbox_table.queue(
+        session, mail, mail_from=settings.mail_from, now=now, member_id=member_id, referral_id=referral_id
+    )
 
 
-def _offer_mail(session: Session, settings: Settings, referral: Referral, colleague: Colleague, member: Member,
-                now: datetime, reminder: bool = False) -> None:
+def _offer_mail(
+    session: Session,
+    settings: Settings,
+    referral: Referral,
+    colleague: Colleague,
+    member: Member,
+    now: datetime,
+    reminder: bool = False,
+) -> None:
     links = LinkSigner(settings.secret_key)
     token = lambda action: links.make(referral.id, colleague.id, action, referral.expires_at)  # noqa: E731
-    mail = mailbox.offer(handoff=referral.handoff, member_name=member.name, colleague_name=colleague.name,
-                         colleague_email=colleague.email, disclosure_text=referral.disclosure.text,
-                         accept_url=answer_url(settings, token("accept")),
-                         decline_url=answer_url(settings, token("decline")),
-                         expires_at=referral.expires_at, reminder=reminder)
+    mail = mailbox.offer(
+        handoff=referral.handoff,
+        member_name=member.name,
+        colleague_name=colleague.name,
+        colleague_email=colleague.email,
+        disclosure_text=referral.disclosure.text,
+        accept_url=answer_url(settings, token("accept")),
+        decline_url=answer_url(settings, token("decline")),
+        expires_at=referral.expires_at,
+        reminder=reminder,
+    )
     _queue(session, settings, mail, now, member.id, referral.id)
 
 
 def _live_referral(session: Session, handoff_id: int) -> Referral | None:
-    return session.scalar(select(Referral).where(Referral.handoff_id == handoff_id,
-                                                 Referral.status.in_(LIVE_STATUSES)))
+    return session.scalar(
+        select(Referral).where(Referral.handoff_id == handoff_id, Referral.status.in_(LIVE_STATUSES))
+    )
 
 
-def _create_offer(session: Session, settings: Settings, handoff: Handoff, member: Member, colleague: Colleague,
-                  now: datetime) -> Referral:
-    referral = Referral(member.colleague_id, colleague.id, now, handoff=handoff, disclosure=handoff.disclosure,
-                        expires_at=now + timedelta(hours=settings.expire_after_hours))
+def _create_offer(
+    session: Session,
+    settings: Settings,
+    handoff: Handoff,
+    member: Member,
+    colleague: Colleague,
+    now: datetime,
+) -> Referral:
+    referral = Referral(
+        member.colleague_id,
+        colleague.id,
+        now,
+        handoff=handoff,
+        disclosure=handoff.disclosure,
+        expires_at=now + timedelta(hours=settings.expire_after_hours),
+    )
     session.add(referral)
     try:
         session.flush()
@@ -186,8 +263,9 @@ def _create_offer(session: Session, settings: Settings, handoff: Handoff, member
     return referral
 
 
-def _next_candidate(session: Session, settings: Settings, handoff: Handoff, member: Member, now: datetime,
-                    rank: Ranker) -> Referral | None:
+def _next_candidate(
+    session: Session, settings: Settings, handoff: Handoff, member: Member, now: datetime, rank: Ranker
+) -> Referral | None:
     for colleague_id in rank(session, handoff):
         colleague = _lock(session, Colleague, colleague_id)
         if colleague is not None and why_not_offerable(session, handoff, colleague, now.date()) is None:
@@ -197,8 +275,17 @@ def _next_candidate(session: Session, settings: Settings, handoff: Handoff, memb
 
 # --- the verbs --------------------------------------------------------------------------------
 
-def offer_to(uow: UnitOfWork, settings: Settings, *, member_id: int, handoff_id: int, now: datetime,
-             colleague_id: int | None = None, rank: Ranker | None = None) -> int:
+
+def offer_to(
+    uow: UnitOfWork,
+    settings: Settings,
+    *,
+    member_id: int,
+    handoff_id: int,
+    now: datetime,
+    colleague_id: int | None = None,
+    rank: Ranker | None = None,
+) -> int:
     """Offer the member's handoff to ``colleague_id`` (or, with ``rank``, to the best candidate).
 
     Returns the new referral's id; queues the offer email. Raises ``NotFound`` for another
@@ -214,16 +301,20 @@ def offer_to(uow: UnitOfWork, settings: Settings, *, member_id: int, handoff_id:
         live = _live_referral(s, handoff_id)
         if live is not None:
             who = s.get(Colleague, live.to_id)
-            raise Conflict(f"{handoff.client_name} is already {live.status} "
-                           f"{'to' if live.status == 'offered' else 'by'} {who.name if who else 'a colleague'}.")
+            raise Conflict(
+                f"{handoff.client_name} is already {live.status} "
+                f"{'to' if live.status == 'offered' else 'by'} {who.name if who else 'a colleague'}."
+            )
         member = _member(s, member_id)
         if colleague_id is None:
             if rank is None:
                 raise Invalid({"colleague_id": ["Name a colleague, or ask for the best candidate."]})
             referral = _next_candidate(s, settings, handoff, member, now, rank)
             if referral is None:
-                raise NotOfferable("No colleague can take this client right now: everyone who fits is full, "
-                                   "paused, or has already been asked.")
+                raise NotOfferable(
+                    "No colleague can take this client right now: everyone who fits is full, "
+                    "paused, or has already been asked."
+                )
         else:
             colleague = _lock(s, Colleague, colleague_id)
             if colleague is None:
@@ -237,8 +328,9 @@ def offer_to(uow: UnitOfWork, settings: Settings, *, member_id: int, handoff_id:
         return referral_id
 
 
-def check_answerable(session: Session, referral_id: int, colleague_id: int, jti: str, now: datetime,
-                     lock: bool = True) -> Referral:
+def check_answerable(
+    session: Session, referral_id: int, colleague_id: int, jti: str, now: datetime, lock: bool = True
+) -> Referral:
     """The referral (locked, unless ``lock=False`` for a read) if this link may still answer it.
 
     Otherwise raises why not: ``NotFound``, ``UsedLink`` or ``OfferClosed``.
@@ -263,8 +355,16 @@ def _use_link(session: Session, jti: str, now: datetime) -> None:
         raise UsedLink("this link was used already") from err
 
 
-def accept(uow: UnitOfWork, settings: Settings, *, referral_id: int, colleague_id: int, jti: str,
-           acknowledged: bool, now: datetime) -> None:
+def accept(
+    uow: UnitOfWork,
+    settings: Settings,
+    *,
+    referral_id: int,
+    colleague_id: int,
+    jti: str,
+    acknowledged: bool,
+    now: datetime,
+) -> None:
     """The colleague takes the client, having read the fair warning.
 
     Stores when (``answered_at``) and the fingerprint of the disclosure version they were
@@ -286,12 +386,34 @@ def accept(uow: UnitOfWork, settings: Settings, *, referral_id: int, colleague_i
         referral.move_to("accepted", now)
         referral.acknowledged_sha256 = referral.disclosure.sha256
         handoff, member = referral.handoff, _member(s, referral.handoff.member_id)
-        _queue(s, settings, mailbox.accepted_to_colleague(
-            handoff=handoff, member_name=member.name, member_email=member.email,
-            colleague_name=colleague.name, colleague_email=colleague.email), now, member.id, referral.id)
-        _queue(s, settings, mailbox.accepted_to_member(
-            member_name=member.name, member_email=member.email, colleague_name=colleague.name,
-            client_name=handoff.client_name, page_url=referral_url(settings, referral.id)), now, member.id, referral.id)
+        _queue(
+            s,
+            settings,
+            mailbox.accepted_to_colleague(
+                handoff=handoff,
+                member_name=member.name,
+                member_email=member.email,
+                colleague_name=colleague.name,
+                colleague_email=colleague.email,
+            ),
+            now,
+            member.id,
+            referral.id,
+        )
+        _queue(
+            s,
+            settings,
+            mailbox.accepted_to_member(
+                member_name=member.name,
+                member_email=member.email,
+                colleague_name=colleague.name,
+                client_name=handoff.client_name,
+                page_url=referral_url(settings, referral.id),
+            ),
+            now,
+            member.id,
+            referral.id,
+        )
         uow.commit()
 
 
@@ -303,8 +425,9 @@ class Outcome:
     next_referral_id: int | None = None
 
 
-def _after_no(s: Session, settings: Settings, referral: Referral, now: datetime, rank: Ranker | None,
-              compose) -> int | None:
+def _after_no(
+    s: Session, settings: Settings, referral: Referral, now: datetime, rank: Ranker | None, compose
+) -> int | None:
     """Tell the member, and offer the next best candidate when the handoff asks for it."""
     s.flush()  # the old offer leaves the live index before the next one enters it
     handoff = referral.handoff
@@ -314,14 +437,36 @@ def _after_no(s: Session, settings: Settings, referral: Referral, now: datetime,
         nxt = _next_candidate(s, settings, handoff, member, now, rank)
     colleague = s.get(Colleague, referral.to_id)
     next_name = s.get(Colleague, nxt.to_id).name if nxt else None
-    _queue(s, settings, compose(member_name=member.name, member_email=member.email, colleague_name=colleague.name,
-                                client_name=handoff.client_name, next_name=next_name, cascade=handoff.auto_cascade,
-                                page_url=referral_url(settings, referral.id)), now, member.id, referral.id)
+    _queue(
+        s,
+        settings,
+        compose(
+            member_name=member.name,
+            member_email=member.email,
+            colleague_name=colleague.name,
+            client_name=handoff.client_name,
+            next_name=next_name,
+            cascade=handoff.auto_cascade,
+            page_url=referral_url(settings, referral.id),
+        ),
+        now,
+        member.id,
+        referral.id,
+    )
     return nxt.id if nxt else None
 
 
-def decline(uow: UnitOfWork, settings: Settings, *, referral_id: int, colleague_id: int, jti: str,
-            reason: str | None, now: datetime, rank: Ranker | None = None) -> Outcome:
+def decline(
+    uow: UnitOfWork,
+    settings: Settings,
+    *,
+    referral_id: int,
+    colleague_id: int,
+    jti: str,
+    reason: str | None,
+    now: datetime,
+    rank: Ranker | None = None,
+) -> Outcome:
     """The colleague says no (the reason is optional); the member is told, and with
     ``auto_cascade`` the next candidate is offered. Errors as for :func:`accept`."""
     reason = (reason or "").strip() or None
@@ -331,8 +476,9 @@ def decline(uow: UnitOfWork, settings: Settings, *, referral_id: int, colleague_
         _use_link(s, jti, now)
         referral.move_to("declined", now)
         referral.decline_reason = reason
-        nxt = _after_no(s, settings, referral, now, rank,
-                        lambda **kw: mailbox.declined_to_member(reason=reason, **kw))
+        nxt = _after_no(
+            s, settings, referral, now, rank, lambda **kw: mailbox.declined_to_member(reason=reason, **kw)
+        )
         uow.commit()
         return Outcome(referral_id, nxt)
 
@@ -346,17 +492,27 @@ def withdraw(uow: UnitOfWork, settings: Settings, *, member_id: int, referral_id
             raise NotFound(f"You have no referral {referral_id}.")
         referral.move_to("withdrawn", now)
         colleague, member = s.get(Colleague, referral.to_id), _member(s, member_id)
-        _queue(s, settings, mailbox.withdrawn_to_colleague(
-            member_name=member.name, colleague_name=colleague.name, colleague_email=colleague.email),
-            now, member_id, referral.id)
+        _queue(
+            s,
+            settings,
+            mailbox.withdrawn_to_colleague(
+                member_name=member.name, colleague_name=colleague.name, colleague_email=colleague.email
+            ),
+            now,
+            member_id,
+            referral.id,
+        )
         uow.commit()
 
 
 def expire_overdue(uow: UnitOfWork, settings: Settings, *, now: datetime, rank: Ranker | None = None) -> int:
     """Expire every open offer past its time, one transaction each; returns how many expired."""
     with uow:
-        due = uow.session.scalars(select(Referral.id).where(
-            Referral.status == "offered", Referral.expires_at <= now).order_by(Referral.expires_at)).all()
+        due = uow.session.scalars(
+            select(Referral.id)
+            .where(Referral.status == "offered", Referral.expires_at <= now)
+            .order_by(Referral.expires_at)
+        ).all()
     done = 0
     for referral_id in due:
         with uow:
@@ -375,9 +531,15 @@ def send_reminders(uow: UnitOfWork, settings: Settings, *, now: datetime) -> int
     """Remind, once, each colleague who has not answered after ``reminder_after_hours``; returns how many."""
     cutoff = now - timedelta(hours=settings.reminder_after_hours)
     with uow:
-        due = uow.session.scalars(select(Referral.id).where(
-            Referral.status == "offered", Referral.reminded_at.is_(None), Referral.offered_at <= cutoff,
-            Referral.expires_at > now, Referral.handoff_id.is_not(None))).all()
+        due = uow.session.scalars(
+            select(Referral.id).where(
+                Referral.status == "offered",
+                Referral.reminded_at.is_(None),
+                Referral.offered_at <= cutoff,
+                Referral.expires_at > now,
+                Referral.handoff_id.is_not(None),
+            )
+        ).all()
     done = 0
     for referral_id in due:
         with uow:
@@ -386,8 +548,15 @@ def send_reminders(uow: UnitOfWork, settings: Settings, *, now: datetime) -> int
             if referral is None or referral.status != "offered" or referral.reminded_at is not None:
                 continue
             referral.reminded_at = now
-            _offer_mail(s, settings, referral, s.get(Colleague, referral.to_id),
-                        _member(s, referral.handoff.member_id), now, reminder=True)
+            _offer_mail(
+                s,
+                settings,
+                referral,
+                s.get(Colleague, referral.to_id),
+                _member(s, referral.handoff.member_id),
+                now,
+                reminder=True,
+            )
             uow.commit()
             done += 1
     return done
@@ -398,13 +567,25 @@ def letter_for(session: Session, referral: Referral) -> Letter:
     handoff = referral.handoff
     me = session.get(Colleague, referral.from_id)
     them = session.get(Colleague, referral.to_id)
-    return client_letter(handoff.exit_strategy, client_name=handoff.client_name,
-                         member=ContactCard(me.name, me.email, location=me.location),
-                         colleague=ContactCard(them.name, them.email), finish_by=handoff.finish_by)
+    return client_letter(
+        handoff.exit_strategy,
+        client_name=handoff.client_name,
+        member=ContactCard(me.name, me.email, location=me.location),
+        colleague=ContactCard(them.name, them.email),
+        finish_by=handoff.finish_by,
+    )
 
 
-def send_client_letter(uow: UnitOfWork, settings: Settings, *, member_id: int, referral_id: int,
-                       body: str, now: datetime, subject: str | None = None) -> None:
+def send_client_letter(
+    uow: UnitOfWork,
+    settings: Settings,
+    *,
+    member_id: int,
+    referral_id: int,
+    body: str,
+    now: datetime,
+    subject: str | None = None,
+) -> None:
     """Queue the (reviewed) letter to the client; once per accepted referral, else ``Conflict``."""
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
@@ -412,15 +593,20 @@ def send_client_letter(uow: UnitOfWork, settings: Settings, *, member_id: int, r
     with uow:
         s = uow.session
         referral = _lock(s, Referral, referral_id)
-        if referral is None or referral.handoff is None or referral.from_id != _member_colleague_id(s, member_id):
+        if (
+            referral is None
+            or referral.handoff is None
+            or referral.from_id != _member_colleague_id(s, member_id)
+        ):
             raise NotFound(f"You have no referral {referral_id}.")
         if referral.status not in ("accepted", "completed"):
             raise Conflict("The letter can go out once the colleague has accepted.")
-        O = orm.outbox
-        if s.scalar(select(exists().where(O.c.referral_id == referral_id, O.c.kind == "client_letter"))):
+        OB = orm.outbox
+        if s.scalar(select(exists().where(OB.c.referral_id == referral_id, OB.c.kind == "client_letter"))):
             raise Conflict("The letter to the client was sent already.")
         draft = letter_for(s, referral)
-        mail = mailbox.letter_to_client(letter=Letter(subject or draft.subject, body + "\n"),
-                                        client_email=referral.handoff.client_email)
+        mail = mailbox.letter_to_client(
+            letter=Letter(subject or draft.subject, body + "\n"), client_email=referral.handoff.client_email
+        )
         _queue(s, settings, mail, now, member_id, referral_id)
         uow.commit()

@@ -15,9 +15,16 @@ from aiosmtpd.controller import Controller
 from referral.domain.model import Fact, Handoff
 from tests.conftest import make_app
 
-CLIENT = {"name": "Quentin Gallardo", "email": "quentin@gallardo-bistro.example", "phone": "+351 912 000 111",
-          "company": "Gallardo Bistro", "industry": "hospitality", "budget": "2,000 EUR a month",
-          "location": "Porto", "needs": "Monthly bookkeeping and payroll for a 12-person restaurant."}
+CLIENT = {
+    "name": "Quentin Gallardo",
+    "email": "quentin@gallardo-bistro.example",
+    "phone": "+351 912 000 111",
+    "company": "Gallardo Bistro",
+    "industry": "hospitality",
+    "budget": "2,000 EUR a month",
+    "location": "Porto",
+    "needs": "Monthly bookkeeping and payroll for a 12-person restaurant.",
+}
 
 
 @pytest.fixture
@@ -26,9 +33,14 @@ def make_handoff(app, clock):
 
     def make(member, **overrides) -> int:
         client = {**CLIENT, **overrides.pop("client", {})}
-        fields = {"reasons": ["late_payments"], "facts": [Fact(date(2026, 10, 2), "Invoice 114 paid 41 days late")],
-                  "disclosure": "Pays every invoice about six weeks late, but always pays in the end.",
-                  "exit_strategy": "refer_elsewhere", "finish_by": date(2026, 12, 18), "auto_cascade": False}
+        fields = {
+            "reasons": ["late_payments"],
+            "facts": [Fact(date(2026, 10, 2), "Invoice 114 paid 41 days late")],
+            "disclosure": "Pays every invoice about six weeks late, but always pays in the end.",
+            "exit_strategy": "refer_elsewhere",
+            "finish_by": date(2026, 12, 18),
+            "auto_cascade": False,
+        }
         fields.update(overrides)
         with app.extensions["referral"].uow() as uow:
             handoff = Handoff(member.id, client, now=clock(), **fields)

@@ -25,7 +25,8 @@ def offer(client, member, handoff_id, **body):
 
 
 def test_the_offer_mail_shows_needs_and_fair_warning_but_never_who_the_client_is(
-        client, member, ana, make_handoff, smtp, work):
+    client, member, ana, make_handoff, smtp, work
+):
     offer(client, member, make_handoff(member), colleague_id=ana["id"])
     work()
     msg = smtp.one("ana@example.org")
@@ -44,7 +45,8 @@ def test_the_offer_mail_shows_needs_and_fair_warning_but_never_who_the_client_is
 
 
 def test_accepting_requires_ticking_the_fair_warning_then_both_sides_are_told(
-        client, app, member, ana, make_handoff, smtp, work):
+    client, app, member, ana, make_handoff, smtp, work
+):
     referral = offer(client, member, make_handoff(member), colleague_id=ana["id"])
     work()
     accept = links_in(smtp.one("ana@example.org"))["accept"]
@@ -55,7 +57,10 @@ def test_accepting_requires_ticking_the_fair_warning_then_both_sides_are_told(
 
     r = client.post(accept, data={})
     assert r.status_code == 422 and "confirm that you have read the fair warning" in r.get_data(as_text=True)
-    assert client.get(f"/api/referrals/{referral['id']}", headers=member.headers).get_json()["status"] == "offered"
+    assert (
+        client.get(f"/api/referrals/{referral['id']}", headers=member.headers).get_json()["status"]
+        == "offered"
+    )
 
     r = client.post(accept, data={"acknowledged": "yes"})
     assert r.status_code == 200 and "the client is yours" in r.get_data(as_text=True)
@@ -70,7 +75,11 @@ def test_accepting_requires_ticking_the_fair_warning_then_both_sides_are_told(
     got = client.get(f"/api/referrals/{referral['id']}", headers=member.headers).get_json()
     disclosure = "Pays every invoice about six weeks late, but always pays in the end."
     assert got["status"] == "accepted" and got["answered_at"] == "2026-11-25T09:00:00"
-    assert got["acknowledged_sha256"] == hashlib.sha256(disclosure.encode()).hexdigest() == got["disclosure_sha256"]
+    assert (
+        got["acknowledged_sha256"]
+        == hashlib.sha256(disclosure.encode()).hexdigest()
+        == got["disclosure_sha256"]
+    )
 
 
 def test_opening_a_link_changes_nothing(client, member, ana, make_handoff, smtp, work):
@@ -81,7 +90,10 @@ def test_opening_a_link_changes_nothing(client, member, ana, make_handoff, smtp,
         assert client.get(links["accept"]).status_code == 200
         assert client.get(links["decline"]).status_code == 200
     work()
-    assert client.get(f"/api/referrals/{referral['id']}", headers=member.headers).get_json()["status"] == "offered"
+    assert (
+        client.get(f"/api/referrals/{referral['id']}", headers=member.headers).get_json()["status"]
+        == "offered"
+    )
     assert len(smtp.messages) == 1
 
 
@@ -108,9 +120,14 @@ def test_declining_without_a_reason_is_fine(client, member, ana, make_handoff, s
     assert "did not give a reason" in text_of(smtp.one(member.email, "declined"))
 
 
-def test_user_text_in_mail_is_escaped_in_html_and_intact_in_text(client, member, ana, make_handoff, smtp, work):
-    handoff = make_handoff(member, disclosure='Shouts at staff <script>alert("x")</script> & "jokes"',
-                           client={"needs": "A <b>bold</b> new website"})
+def test_user_text_in_mail_is_escaped_in_html_and_intact_in_text(
+    client, member, ana, make_handoff, smtp, work
+):
+    handoff = make_handoff(
+        member,
+        disclosure='Shouts at staff <script>alert("x")</script> & "jokes"',
+        client={"needs": "A <b>bold</b> new website"},
+    )
     offer(client, member, handoff, colleague_id=ana["id"])
     work()
     msg = smtp.one("ana@example.org")
@@ -123,7 +140,8 @@ def test_user_text_in_mail_is_escaped_in_html_and_intact_in_text(client, member,
 
 
 def test_the_member_reviews_the_letter_for_the_exit_strategy_and_sends_it_once(
-        client, member, ana, make_handoff, smtp, work, login):
+    client, member, ana, make_handoff, smtp, work, login
+):
     referral = offer(client, member, make_handoff(member, exit_strategy="take_blame"), colleague_id=ana["id"])
     work()
     client.post(links_in(smtp.one("ana@example.org"))["accept"], data={"acknowledged": "yes"})
@@ -135,10 +153,13 @@ def test_the_member_reviews_the_letter_for_the_exit_strategy_and_sends_it_once(
     assert "late" not in letter and "Pays every invoice" not in letter  # no reason reaches the client
 
     body = "Dear Quentin,\n\nA shorter letter of my own.\n\nMaya"
-    r = client.post(f"/referrals/{referral['id']}/letter", data={"subject": "Your new bookkeeper", "body": body})
+    r = client.post(
+        f"/referrals/{referral['id']}/letter", data={"subject": "Your new bookkeeper", "body": body}
+    )
     assert r.status_code == 302
-    again = client.post(f"/referrals/{referral['id']}/letter", data={"subject": "x", "body": body},
-                        follow_redirects=True)
+    again = client.post(
+        f"/referrals/{referral['id']}/letter", data={"subject": "x", "body": body}, follow_redirects=True
+    )
     assert "sent already" in again.get_data(as_text=True)
     work()
     letter = smtp.one(CLIENT["email"])
@@ -156,10 +177,13 @@ def test_an_empty_letter_is_refused_beside_the_field(client, member, ana, make_h
 
 
 def test_the_mail_page_shows_what_went_to_whom_for_the_members_offers_only(
-        client, member, make_member, ana, make_handoff, smtp, work, login):
+    client, member, make_member, ana, make_handoff, smtp, work, login
+):
     offer(client, member, make_handoff(member), colleague_id=ana["id"])
     other = make_member(name="Otto Lind", email="otto@example.com")
-    offer(client, other, make_handoff(other, client={"needs": "Otto's secret client"}), colleague_id=ana["id"])
+    offer(
+        client, other, make_handoff(other, client={"needs": "Otto's secret client"}), colleague_id=ana["id"]
+    )
     login(member)
     page = client.get("/mail").get_data(as_text=True)
     assert "ana@example.org" in page and "queued" in page and "Otto" not in page

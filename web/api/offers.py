@@ -15,10 +15,17 @@ class HandoffOffers(MethodView):
     @blp.arguments(OfferRequestSchema)
     @blp.response(201, ReferralSchema)
     def post(self, args, handoff_id):
-        """Offer the client to a colleague (or ``auto: true``: the best candidate) and queue the offer email."""
+        """Offer the client to a colleague (``auto: true``: the best candidate); queues the offer email."""
         svc = services()
-        referral_id = offers.offer_to(uow(), svc.settings, member_id=member_id(), handoff_id=handoff_id,
-                                      colleague_id=args["colleague_id"], rank=svc.ranker, now=now())
+        referral_id = offers.offer_to(
+            uow(),
+            svc.settings,
+            member_id=member_id(),
+            handoff_id=handoff_id,
+            colleague_id=args["colleague_id"],
+            rank=svc.ranker,
+            now=now(),
+        )
         return offer_views.referral_json(uow(), member_id(), referral_id)
 
 

@@ -24,6 +24,7 @@ blueprints = (links_bp, referrals_bp, outbox_bp)
 
 # --- the colleague's answer page: public, reached only through a signed link ------------------
 
+
 def _signer() -> LinkSigner:
     return LinkSigner(services().settings.secret_key)
 
@@ -31,38 +32,65 @@ def _signer() -> LinkSigner:
 def _problem(err: Exception):
     """The page for a link that cannot answer any more: (title, message, HTTP code)."""
     if isinstance(err, TamperedLink):
-        return ("This link does not work",
-                "The link is incomplete or was changed, perhaps cut off when it was copied. Open it again "
-                "straight from the email. If it still fails, reply to the email and ask for the offer again.", 400)
+        return (
+            "This link does not work",
+            "The link is incomplete or was changed, perhaps cut off when it was copied. Open it again "
+            "straight from the email. If it still fails, reply to the email and ask for the offer again.",
+            400,
+        )
     if isinstance(err, ExpiredLink):
-        return ("This offer has expired",
-                f"The offer was open until {when(err.claims.expires_at)}. The client may already have been "
-                "offered to someone else. If you are still interested, reply to the offer email.", 410)
+        return (
+            "This offer has expired",
+            f"The offer was open until {when(err.claims.expires_at)}. The client may already have been "
+            "offered to someone else. If you are still interested, reply to the offer email.",
+            410,
+        )
     if isinstance(err, UsedLink):
-        return ("This link was used already",
-                "Your answer was recorded the first time you used it, and nothing has changed since. "
-                "The email that followed your answer has the details.", 409)
+        return (
+            "This link was used already",
+            "Your answer was recorded the first time you used it, and nothing has changed since. "
+            "The email that followed your answer has the details.",
+            409,
+        )
     if isinstance(err, offers.OfferClosed):
         at = f" on {when(err.answered_at)}" if err.answered_at else ""
         return {
-            "accepted": ("You have already accepted this offer",
-                         f"You accepted{at}. The client's contact details were sent to you by email.", 409),
+            "accepted": (
+                "You have already accepted this offer",
+                f"You accepted{at}. The client's contact details were sent to you by email.",
+                409,
+            ),
             "completed": ("This referral is complete", "There is nothing more to do here.", 409),
-            "declined": ("You have already declined this offer",
-                         f"You declined{at}. If you have changed your mind, reply to the offer email and ask "
-                         f"{err.member_name} directly.", 409),
-            "withdrawn": ("This offer was withdrawn",
-                          f"{err.member_name} withdrew the offer{at}. There is nothing for you to do.", 410),
-            "expired": ("This offer has expired",
-                        f"The offer was open until {when(err.expires_at)}. If you are still interested, reply "
-                        f"to the offer email and ask {err.member_name} directly.", 410),
+            "declined": (
+                "You have already declined this offer",
+                f"You declined{at}. If you have changed your mind, reply to the offer email and ask "
+                f"{err.member_name} directly.",
+                409,
+            ),
+            "withdrawn": (
+                "This offer was withdrawn",
+                f"{err.member_name} withdrew the offer{at}. There is nothing for you to do.",
+                410,
+            ),
+            "expired": (
+                "This offer has expired",
+                f"The offer was open until {when(err.expires_at)}. If you are still interested, reply "
+                f"to the offer email and ask {err.member_name} directly.",
+                410,
+            ),
         }.get(err.status, ("This offer is closed", "There is nothing more to do here.", 409))
     if isinstance(err, NotFound):
-        return ("This offer no longer exists",
-                "The member may have removed the client. There is nothing for you to do.", 404)
+        return (
+            "This offer no longer exists",
+            "The member may have removed the client. There is nothing for you to do.",
+            404,
+        )
     if isinstance(err, Conflict):
-        return ("You have no free place", f"{err} Finish or hand on a referral first, or reply to the offer "
-                "email to talk it over.", 409)
+        return (
+            "You have no free place",
+            f"{err} Finish or hand on a referral first, or reply to the offer email to talk it over.",
+            409,
+        )
     raise err
 
 
@@ -74,10 +102,18 @@ def _problem_page(err: Exception):
 def _answer_form(token: str, claims, errors: dict | None = None, values: dict | None = None, code: int = 200):
     view = offer_views.answer_page(uow(), claims, now())
     other = "decline" if claims.action == "accept" else "accept"
-    tokens = {claims.action: token,
-              other: _signer().make(claims.referral_id, claims.colleague_id, other, view["expires_at"])}
-    return render_template("offers/answer.html", v=view, tokens=tokens, errors=errors or {},
-                           values=values or {}, expires=when(view["expires_at"])), code
+    tokens = {
+        claims.action: token,
+        other: _signer().make(claims.referral_id, claims.colleague_id, other, view["expires_at"]),
+    }
+    return render_template(
+        "offers/answer.html",
+        v=view,
+        tokens=tokens,
+        errors=errors or {},
+        values=values or {},
+        expires=when(view["expires_at"]),
+    ), code
 
 
 @links_bp.get("/<token>")
@@ -97,8 +133,13 @@ def act(token: str):
         ids = {"referral_id": claims.referral_id, "colleague_id": claims.colleague_id, "jti": claims.jti}
         if claims.action == "accept":
             try:
-                offers.accept(uow(), svc.settings, acknowledged=request.form.get("acknowledged") == "yes",
-                              now=now(), **ids)
+                offers.accept(
+                    uow(),
+                    svc.settings,
+                    acknowledged=request.form.get("acknowledged") == "yes",
+                    now=now(),
+                    **ids,
+                )
             except Invalid as err:
                 return _answer_form(token, claims, err.errors, code=422)
             return render_template("offers/answered.html", accepted=True)
@@ -113,12 +154,16 @@ def act(token: str):
 
 @links_bp.errorhandler(CSRFError)
 def _form_expired(err):
-    return render_template("offers/problem.html", title="This form has expired",
-                           message="For your safety the form works only for a while after the page was opened. "
-                                   "Open the link in the email again and answer once more."), 400
+    return render_template(
+        "offers/problem.html",
+        title="This form has expired",
+        message="For your safety the form works only for a while after the page was opened. "
+        "Open the link in the email again and answer once more.",
+    ), 400
 
 
 # --- the member's pages ------------------------------------------------------------------------
+
 
 @referrals_bp.before_request
 @outbox_bp.before_request
@@ -145,8 +190,15 @@ def create():
         return redirect(request.referrer or url_for("referrals.index"))
     svc = services()
     try:
-        referral_id = offers.offer_to(uow(), svc.settings, member_id=member_id(), handoff_id=handoff_id,
-                                      colleague_id=data["colleague_id"], rank=svc.ranker, now=now())
+        referral_id = offers.offer_to(
+            uow(),
+            svc.settings,
+            member_id=member_id(),
+            handoff_id=handoff_id,
+            colleague_id=data["colleague_id"],
+            rank=svc.ranker,
+            now=now(),
+        )
     except Conflict as err:
         flash(str(err), "error")
         return redirect(request.referrer or url_for("referrals.index"))
@@ -158,7 +210,9 @@ def _detail(referral_id: int, letter_values: dict | None = None, errors: dict | 
     view = offer_views.member_referral(uow(), member_id(), referral_id)
     if letter_values is None and view["letter"] is not None:
         letter_values = {"subject": view["letter"].subject, "body": view["letter"].body}
-    return render_template("offers/referral.html", r=view, letter=letter_values or {}, errors=errors or {}), code
+    return render_template(
+        "offers/referral.html", r=view, letter=letter_values or {}, errors=errors or {}
+    ), code
 
 
 @referrals_bp.get("/<int:referral_id>")
@@ -183,8 +237,15 @@ def send_letter(referral_id: int):
     data, errors = validate(LetterFormSchema(), values)
     if not errors:
         try:
-            offers.send_client_letter(uow(), services().settings, member_id=member_id(), referral_id=referral_id,
-                                      subject=data["subject"], body=data["body"], now=now())
+            offers.send_client_letter(
+                uow(),
+                services().settings,
+                member_id=member_id(),
+                referral_id=referral_id,
+                subject=data["subject"],
+                body=data["body"],
+                now=now(),
+            )
         except Invalid as err:
             errors = err.errors
         except Conflict as err:
@@ -198,5 +259,8 @@ def send_letter(referral_id: int):
 
 @outbox_bp.get("/mail")
 def page():
-    return render_template("offers/mail.html", rows=offer_views.member_mail(uow(), member_id()),
-                           smtp=bool(services().settings.smtp_url))
+    return render_template(
+        "offers/mail.html",
+        rows=offer_views.member_mail(uow(), member_id()),
+        smtp=bool(services().settings.smtp_url),
+    )
