@@ -133,4 +133,4 @@ class LetterFormSchema(Schema):
 
 
 __all__ = ["ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
-__all__ += ["OfferRequestSchema", "ReferralSchema", "DeclineFormSchema", "LetterFormSchema"]
+__all__ += ["DeclineFormSchema", "LetterFormSchema", "OfferRequestSchema", "ReferralSchema"]

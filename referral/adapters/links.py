@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from referral.domain.errors import ReferralError
 
-__all__ = ["ACTIONS", "LinkClaims", "LinkError", "TamperedLink", "ExpiredLink", "UsedLink", "LinkSigner"]
+__all__ = ["ACTIONS", "ExpiredLink", "LinkClaims", "LinkError", "LinkSigner", "TamperedLink", "UsedLink"]
 
 ACTIONS = ("accept", "decline")
 
@@ -52,7 +52,7 @@ class LinkClaims:
 
 
 def _epoch(dt: datetime) -> int:
-    return int(dt.replace(tzinfo=timezone.utc).timestamp())
+    return int(dt.replace(tzinfo=UTC).timestamp())
 
 
 class LinkSigner:
@@ -84,7 +84,7 @@ class LinkSigner:
                 int(data["r"]),
                 int(data["c"]),
                 str(data["a"]),
-                datetime.fromtimestamp(int(data["exp"]), timezone.utc).replace(tzinfo=None),
+                datetime.fromtimestamp(int(data["exp"]), UTC).replace(tzinfo=None),
                 str(data["jti"]),
             )
         except (BadSignature, KeyError, TypeError, ValueError) as err:

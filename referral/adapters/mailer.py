@@ -10,9 +10,10 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["MailError", "MailServerDown", "SmtpMailer", "LogMailer", "mailer_for"]
+__all__ = ["LogMailer", "MailError", "MailServerDown", "SmtpMailer", "mailer_for"]
 
 log = logging.getLogger("referral.mail")
 
@@ -42,7 +43,7 @@ class SmtpMailer:
         self.timeout = timeout
         self._conn: smtplib.SMTP | None = None
 
-    def __enter__(self) -> SmtpMailer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -88,7 +89,7 @@ class LogMailer:
 
     sends_for_real = False
 
-    def __enter__(self) -> LogMailer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -22,16 +22,16 @@ from sqlalchemy.orm import Session
 from referral.adapters import orm
 
 __all__ = [
+    "LEASE",
+    "MAX_ATTEMPTS",
     "OutgoingMail",
-    "queue",
+    "as_email",
+    "backoff",
     "claim",
-    "mark_sent",
     "mark_failed",
     "mark_logged",
-    "backoff",
-    "as_email",
-    "MAX_ATTEMPTS",
-    "LEASE",
+    "mark_sent",
+    "queue",
 ]
 
 OUTBOX = orm.outbox
@@ -169,7 +169,7 @@ def as_email(row, mail_from: str) -> EmailMessage:
         msg["Reply-To"] = reply_to
     msg["Subject"] = row.subject
     msg["Message-ID"] = row.message_id
-    msg["Date"] = format_datetime(row.created_at.replace(tzinfo=timezone.utc))
+    msg["Date"] = format_datetime(row.created_at.replace(tzinfo=UTC))
     msg.set_content(row.text_body)
     msg.add_alternative(row.html_body, subtype="html")
     return msg

@@ -8,9 +8,9 @@ claimed one becomes due again when its lease runs out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from referral.adapters import outbox
 from referral.adapters.mailer import LogMailer, MailError, MailServerDown, SmtpMailer

@@ -17,14 +17,14 @@ from referral.domain.letters import Letter, long_date
 from referral.domain.vocab import REASONS
 
 __all__ = [
-    "offer",
     "accepted_to_colleague",
     "accepted_to_member",
     "declined_to_member",
     "expired_to_member",
-    "withdrawn_to_colleague",
     "letter_to_client",
+    "offer",
     "when",
+    "withdrawn_to_colleague",
 ]
 
 
@@ -183,15 +183,19 @@ def offer(
     subject = f"{member_name} would like to refer a client to you"
     opening = (
         f"Hello {first_name(colleague_name)},",
-        f"{member_name} is handing on a client and thinks you could be the right person to take over. "
-        "Please read the fair warning below before you decide.",
+        (
+            f"{member_name} is handing on a client and thinks you could be the right person to take over. "
+            "Please read the fair warning below before you decide."
+        ),
     )
     if reminder:
         subject = "Reminder: " + subject
         opening = (
             f"Hello {first_name(colleague_name)},",
-            f"A friendly reminder: {member_name} offered you a client and has not heard back yet. "
-            f"The offer stays open until {when(expires_at)}.",
+            (
+                f"A friendly reminder: {member_name} offered you a client and has not heard back yet. "
+                f"The offer stays open until {when(expires_at)}."
+            ),
         )
     blocks: list = [
         P(opening[0]),

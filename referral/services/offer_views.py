@@ -15,7 +15,7 @@ from referral.domain.model import Colleague, Member, Referral
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
 from referral.services.offers import check_answerable, letter_for
 
-__all__ = ["referral_json", "answer_page", "member_referral", "member_referrals", "member_mail"]
+__all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
 
 
 def _mine(session, member_id: int, referral_id: int) -> Referral:

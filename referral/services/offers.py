@@ -15,9 +15,9 @@ The ranking of candidates is injected (``rank``): a callable ``(session, handoff
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -36,24 +36,24 @@ from referral.domain.model import Colleague, Handoff, Member, Referral
 from referral.services import mailbox
 
 __all__ = [
-    "Ranker",
     "NotOfferable",
     "OfferClosed",
-    "why_not_offerable",
-    "breaks_hard_rule",
-    "rank_by_id_until_matching_lands",
-    "offer_to",
-    "accept",
-    "decline",
-    "withdraw",
-    "expire_overdue",
-    "send_reminders",
-    "send_client_letter",
-    "letter_for",
-    "answer_url",
-    "referral_url",
     "Outcome",
+    "Ranker",
+    "accept",
+    "answer_url",
+    "breaks_hard_rule",
     "check_answerable",
+    "decline",
+    "expire_overdue",
+    "letter_for",
+    "offer_to",
+    "rank_by_id_until_matching_lands",
+    "referral_url",
+    "send_client_letter",
+    "send_reminders",
+    "why_not_offerable",
+    "withdraw",
 ]
 
 Ranker = Callable[[Session, Handoff], list[int]]
@@ -217,7 +217,7 @@ def _offer_mail(
     reminder: bool = False,
 ) -> None:
     links = LinkSigner(settings.secret_key)
-    token = lambda action: links.make(referral.id, colleague.id, action, referral.expires_at)  # noqa: E731
+    token = lambda action: links.make(referral.id, colleague.id, action, referral.expires_at)
     mail = mailbox.offer(
         handoff=referral.handoff,
         member_name=member.name,

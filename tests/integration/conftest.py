@@ -121,7 +121,7 @@ def links_in(msg) -> dict[str, str]:
     text = text_of(msg)
     found = {}
     for label, action in (("Accept the client", "accept"), ("Decline", "decline")):
-        m = re.search(rf"^{label}:\n(\S+)$", text, re.M)
+        m = re.search(rf"^{label}:\n(\S+)$", text, re.MULTILINE)
         if m:
             found[action] = m.group(1).replace("http://localhost:5000", "")
     return found

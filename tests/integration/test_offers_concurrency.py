@@ -60,7 +60,7 @@ def test_a_double_click_on_accept_accepts_once_and_sends_the_details_once(
     )
     work()
     accept = links_in(smtp.one("ana@example.org"))["accept"]
-    click = lambda c: c.post(accept, data={"acknowledged": "yes"})  # noqa: E731
+    click = lambda c: c.post(accept, data={"acknowledged": "yes"})
     results = at_once(app, click, click, click)
     assert sorted(r.status_code for r in results) == [200, 409, 409]
     assert all("used already" in r.get_data(as_text=True) for r in results if r.status_code == 409)

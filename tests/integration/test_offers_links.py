@@ -31,7 +31,7 @@ def status(client, member, referral_id):
 def test_a_second_use_of_the_accept_link_says_so_and_accepts_nothing_more(
     client, member, offered, smtp, work
 ):
-    referral_id, links = offered
+    _, links = offered
     assert client.post(links["accept"], data={"acknowledged": "yes"}).status_code == 200
     again = client.post(links["accept"], data={"acknowledged": "yes"})
     assert again.status_code == 409 and "This link was used already" in again.get_data(as_text=True)
@@ -76,7 +76,7 @@ def test_a_tampered_link_gets_a_400_page_that_says_what_to_do(client, member, of
 
 
 def test_a_link_signed_with_another_key_does_not_work(database_url, tmp_path, clock, client, member, offered):
-    referral_id, links = offered
+    referral_id, _ = offered
     from datetime import timedelta
 
     from referral.adapters.links import LinkSigner
@@ -106,7 +106,7 @@ def test_an_answered_offer_cannot_be_withdrawn(client, member, offered):
 
 
 def test_a_member_withdraws_from_the_referral_page(client, member, offered, login):
-    referral_id, links = offered
+    referral_id, _ = offered
     login(member)
     assert "Withdraw the offer" in client.get(f"/referrals/{referral_id}").get_data(as_text=True)
     r = client.post(f"/referrals/{referral_id}/withdraw", follow_redirects=True)
@@ -128,7 +128,7 @@ def test_an_expired_link_says_until_when_the_offer_was_open(client, member, offe
 
 
 def test_link_pages_need_no_login_but_keep_csrf(database_url, tmp_path, clock, smtp, make_handoff, offered):
-    referral_id, links = offered
+    _, links = offered
     app = make_app(database_url, tmp_path, clock, ENV={"SMTP_URL": smtp.url}, WTF_CSRF_ENABLED=True)
     try:
         browser = app.test_client()

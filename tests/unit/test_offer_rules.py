@@ -36,16 +36,16 @@ def test_garbage_and_foreign_links_are_tampered(token):
 
 
 def handoff(**kw):
-    fields = dict(
-        member_id=1,
-        client={"name": "Q", "email": "q@x.org", "needs": "Books", "location": "Porto"},
-        reasons=["late_payments"],
-        facts=[Fact(date(2026, 10, 2), "late")],
-        disclosure="Pays late.",
-        exit_strategy="bow_out",
-        finish_by=None,
-        now=NOW,
-    )
+    fields = {
+        "member_id": 1,
+        "client": {"name": "Q", "email": "q@x.org", "needs": "Books", "location": "Porto"},
+        "reasons": ["late_payments"],
+        "facts": [Fact(date(2026, 10, 2), "late")],
+        "disclosure": "Pays late.",
+        "exit_strategy": "bow_out",
+        "finish_by": None,
+        "now": NOW,
+    }
     fields.update(kw)
     h = Handoff(**fields)
     h.id = 1

@@ -34,22 +34,28 @@ def _problem(err: Exception):
     if isinstance(err, TamperedLink):
         return (
             "This link does not work",
-            "The link is incomplete or was changed, perhaps cut off when it was copied. Open it again "
-            "straight from the email. If it still fails, reply to the email and ask for the offer again.",
+            (
+                "The link is incomplete or was changed, perhaps cut off when it was copied. Open it again "
+                "straight from the email. If it still fails, reply to the email and ask for the offer again."
+            ),
             400,
         )
     if isinstance(err, ExpiredLink):
         return (
             "This offer has expired",
-            f"The offer was open until {when(err.claims.expires_at)}. The client may already have been "
-            "offered to someone else. If you are still interested, reply to the offer email.",
+            (
+                f"The offer was open until {when(err.claims.expires_at)}. The client may already have been "
+                "offered to someone else. If you are still interested, reply to the offer email."
+            ),
             410,
         )
     if isinstance(err, UsedLink):
         return (
             "This link was used already",
-            "Your answer was recorded the first time you used it, and nothing has changed since. "
-            "The email that followed your answer has the details.",
+            (
+                "Your answer was recorded the first time you used it, and nothing has changed since. "
+                "The email that followed your answer has the details."
+            ),
             409,
         )
     if isinstance(err, offers.OfferClosed):
@@ -63,8 +69,10 @@ def _problem(err: Exception):
             "completed": ("This referral is complete", "There is nothing more to do here.", 409),
             "declined": (
                 "You have already declined this offer",
-                f"You declined{at}. If you have changed your mind, reply to the offer email and ask "
-                f"{err.member_name} directly.",
+                (
+                    f"You declined{at}. If you have changed your mind, reply to the offer email and ask "
+                    f"{err.member_name} directly."
+                ),
                 409,
             ),
             "withdrawn": (
@@ -74,8 +82,10 @@ def _problem(err: Exception):
             ),
             "expired": (
                 "This offer has expired",
-                f"The offer was open until {when(err.expires_at)}. If you are still interested, reply "
-                f"to the offer email and ask {err.member_name} directly.",
+                (
+                    f"The offer was open until {when(err.expires_at)}. If you are still interested, reply "
+                    f"to the offer email and ask {err.member_name} directly."
+                ),
                 410,
             ),
         }.get(err.status, ("This offer is closed", "There is nothing more to do here.", 409))
