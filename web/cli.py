@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
 from referral.adapters import migrate
@@ -151,7 +152,14 @@ def outbox_work(once, interval):
     mailer = mailer_for(svc.settings.smtp_url)
     try:
         while True:
-            report = delivery.work_once(svc.uow(), svc.settings, mailer, svc.clock, svc.ranker)
+            try:
+                report = delivery.work_once(svc.uow(), svc.settings, mailer, svc.clock, svc.ranker)
+            except OperationalError as err:  # the database is restarting: nothing was lost, try again
+                if once:
+                    raise click.ClickException(f"The database is not answering: {err}") from err
+                click.echo(f"The database is not answering; trying again in {interval:g}s.", err=True)
+                time.sleep(interval)
+                continue
             if report:
                 click.echo(str(report))
             if once:
