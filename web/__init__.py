@@ -10,7 +10,7 @@ from referral.adapters.db import make_engine, make_session_factory
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
-from referral.services.handoffs import MatchState
+from referral.services.handoffs import MatchState, rank
 
 
 def utcnow() -> datetime:
@@ -27,6 +27,10 @@ class Services:
         self.session_factory = make_session_factory(self.engine)
         self.clock = clock
         self.match_state = MatchState()
+
+    def ranker(self, session, handoff) -> list[int]:
+        """Colleague ids for a handoff, best first: used for ``auto`` offers and the cascade."""
+        return [c.colleague_id for c in rank(session, self.match_state, handoff, self.clock(), limit=20)]
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

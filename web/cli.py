@@ -1,19 +1,22 @@
-"""Command line: ``flask --app web db upgrade | member create | colleagues import | seed``."""
+"""Command line: ``flask --app web db upgrade | member create | colleagues import | seed | outbox work``."""
 
 from __future__ import annotations
 
 import csv
 import sys
+import time
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
 from referral.adapters import migrate
+from referral.adapters.mailer import mailer_for
 from referral.domain.errors import Conflict
-from referral.services import colleagues, members, seed
+from referral.services import colleagues, delivery, members, seed
 from web.context import now, services, uow
 from web.forms import flatten, split_list
 from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
@@ -24,6 +27,7 @@ CSV_REQUIRED = ("name", "email", "specialties")
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 member_cli = AppGroup("member", help="Members who log in and hand clients off.")
 colleagues_cli = AppGroup("colleagues", help="The colleague directory.")
+outbox_cli = AppGroup("outbox", help="Outgoing mail: offers, reminders, answers.")
 
 
 @db_cli.command("upgrade")
@@ -139,6 +143,33 @@ def seed_command(if_empty):
         click.echo(f"  log in as {m['email']} / {m['password']}")
 
 
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Process one batch and exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to sleep when idle.")
+def outbox_work(once, interval):
+    """Send due mail over SMTP_URL, send reminders and expire overdue offers (several workers may run)."""
+    svc = services()
+    mailer = mailer_for(svc.settings.smtp_url)
+    try:
+        while True:
+            try:
+                report = delivery.work_once(svc.uow(), svc.settings, mailer, svc.clock, svc.ranker)
+            except OperationalError as err:  # the database is restarting: nothing was lost, try again
+                if once:
+                    raise click.ClickException(f"The database is not answering: {err}") from err
+                click.echo(f"The database is not answering; trying again in {interval:g}s.", err=True)
+                time.sleep(interval)
+                continue
+            if report:
+                click.echo(str(report))
+            if once:
+                return
+            if not report.sent:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
 def register(app: Flask) -> None:
-    for group in (db_cli, member_cli, colleagues_cli, seed_command):
+    for group in (db_cli, member_cli, colleagues_cli, seed_command, outbox_cli):
         app.cli.add_command(group)

@@ -1,6 +1,6 @@
 """Marshmallow schemas: one set validates the JSON API and the HTML forms alike."""
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
 
@@ -87,6 +87,51 @@ class HandoffSchema(Schema):
             raise ValidationError("Each reason once.")
 
 
+
+class OfferRequestSchema(Schema):
+    """``{"colleague_id": ID}`` to offer to that colleague, or ``{"auto": true}`` for the best candidate."""
+
+    colleague_id = fields.Integer(strict=True, load_default=None, allow_none=True)
+    auto = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+
+    @validates_schema
+    def _one_of(self, data, **kwargs):
+        if data.get("colleague_id") is None and not data.get("auto"):
+            raise ValidationError("Give a colleague_id, or auto: true for the best candidate.",
+                                  "colleague_id")
+        if data.get("colleague_id") is not None and data.get("auto"):
+            raise ValidationError("Give either a colleague_id or auto: true, not both.", "auto")
+
+
+class ReferralSchema(Schema):
+    """A referral as the API shows it (read only)."""
+
+    id = fields.Integer()
+    handoff_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    colleague_id = fields.Integer()
+    colleague_name = fields.String(allow_none=True)
+    from_id = fields.Integer()
+    to_id = fields.Integer()
+    offered_at = fields.DateTime()
+    expires_at = fields.DateTime(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    reminded_at = fields.DateTime(allow_none=True)
+    decline_reason = fields.String(allow_none=True)
+    disclosure_version = fields.Integer(allow_none=True)
+    disclosure_sha256 = fields.String(allow_none=True)
+    acknowledged_sha256 = fields.String(allow_none=True)
+
+
+class DeclineFormSchema(Schema):
+    reason = Trimmed(load_default="", validate=validate.Length(max=2000))
+
+
+class LetterFormSchema(Schema):
+    subject = Trimmed(required=True, validate=validate.Length(1, 300))
+    body = fields.String(required=True, validate=validate.Length(1, 20000))
+
+
 __all__ = ["ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
 
 
@@ -150,3 +195,4 @@ class HandoffSummarySchema(Schema):
 
 class DisclosureRevisionSchema(Schema):
     disclosure = Trimmed(required=True, validate=validate.Length(1, 5000))
+__all__ += ["DeclineFormSchema", "LetterFormSchema", "OfferRequestSchema", "ReferralSchema"]

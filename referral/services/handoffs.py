@@ -38,11 +38,11 @@ class MatchState:
         self.feed = ChangeFeed()
         self.index = MatchIndex()
         self.graph = nx.Graph()
-        self._lock = threading.Lock()
+        self.lock = threading.RLock()  # the index is not thread-safe: rank and update under it
 
     def refresh(self, session, now: datetime) -> None:
         """Apply what changed in the database since the last call (everything, the first time)."""
-        with self._lock:
+        with self.lock:
             changes = self.feed.poll(session, now)
             if changes.full:
                 self.index = MatchIndex(profile_of(r) for r in session.execute(select(C)))
@@ -83,17 +83,18 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
 
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
     """Colleagues for this handoff, best first, with the contract's hard rules applied."""
-    state.refresh(session, now)
     me = member_colleague_id(session, handoff.member_id)
     answered = session.scalars(select(R.c.to_id).where(R.c.handoff_id == handoff.id,
                                                        R.c.status.in_(("declined", "expired"))))
-    ctx = MatchContext(member_id=me, reasons=frozenset(handoff.reasons), today=now.date(),
-                       open_referrals=open_referral_counts(session), excluded=frozenset(answered),
-                       graph=state.graph, reciprocity=sent_to(session, me))
+    facts = dict(member_id=me, reasons=frozenset(handoff.reasons), today=now.date(),
+                 open_referrals=open_referral_counts(session), excluded=frozenset(answered),
+                 reciprocity=sent_to(session, me))
     client = ClientNeed(needs=handoff.client_needs, industry=handoff.client_industry or "",
                         budget=handoff.client_budget or "", company=handoff.client_company or "",
                         location=handoff.client_location)
-    return state.index.rank(client, ctx, limit=limit)
+    with state.lock:
+        state.refresh(session, now)
+        return state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit)
 
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,

@@ -26,7 +26,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register(api) -> None:
-    from web.api import colleagues, handoffs, ledger, network
+    from web.api import colleagues, handoffs, ledger, network, offers
 
-    for module in (colleagues, handoffs, network, ledger):
+    for module in (colleagues, handoffs, network, ledger, offers):
         api.register_blueprint(module.blp)

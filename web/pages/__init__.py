@@ -28,7 +28,7 @@ def load_user(user_id: str):
 
 
 def register(app: Flask) -> None:
-    from web.pages import auth, dashboard, directory, handoffs, ledger, network, vendor
+    from web.pages import auth, dashboard, directory, handoffs, ledger, network, offers, vendor
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
@@ -37,6 +37,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(directory.bp)
     for module in (handoffs, network, ledger, dashboard, vendor):
         app.register_blueprint(module.bp)
+    for bp in offers.blueprints:
+        app.register_blueprint(bp)
 
     @app.context_processor
     def _helpers():

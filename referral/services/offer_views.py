@@ -1,0 +1,153 @@
+"""Read-only views of offers for the pages and the API (no rules, no commits)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from referral.adapters import orm
+from referral.adapters.links import LinkClaims
+from referral.adapters.outbox import LOGGED_NOTE, MAX_ATTEMPTS
+from referral.adapters.uow import UnitOfWork
+from referral.domain.errors import NotFound
+from referral.domain.model import Colleague, Member, Referral
+from referral.domain.vocab import EXIT_STRATEGIES, REASONS
+from referral.services.offers import check_answerable, letter_for
+
+__all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
+
+
+def _mine(session, member_id: int, referral_id: int) -> Referral:
+    me = session.scalar(select(Member.colleague_id).where(Member.id == member_id))
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.from_id != me:
+        raise NotFound(f"You have no referral {referral_id}.")
+    return referral
+
+
+def _as_dict(session, r: Referral) -> dict:
+    colleague = session.get(Colleague, r.to_id)
+    return {
+        "id": r.id,
+        "handoff_id": r.handoff_id,
+        "status": r.status,
+        "colleague_id": r.to_id,
+        "colleague_name": colleague.name if colleague else None,
+        "from_id": r.from_id,
+        "to_id": r.to_id,
+        "offered_at": r.offered_at,
+        "expires_at": r.expires_at,
+        "answered_at": r.answered_at,
+        "reminded_at": r.reminded_at,
+        "decline_reason": r.decline_reason,
+        "disclosure_version": r.disclosure.version if r.disclosure else None,
+        "disclosure_sha256": r.disclosure.sha256 if r.disclosure else None,
+        "acknowledged_sha256": r.acknowledged_sha256,
+        "client_name": r.handoff.client_name if r.handoff else None,
+    }
+
+
+def referral_json(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
+    """One of the member's referrals; another member's or none: ``NotFound``."""
+    with uow:
+        return _as_dict(uow.session, _mine(uow.session, member_id, referral_id))
+
+
+def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
+    """What the colleague sees before answering: needs and fair warning, never the client's identity.
+
+    Raises as :func:`referral.services.offers.check_answerable` when the link can no longer answer.
+    """
+    with uow:
+        s = uow.session
+        r = check_answerable(s, claims.referral_id, claims.colleague_id, claims.jti, now, lock=False)
+        h = r.handoff
+        member = s.get(Member, h.member_id)
+        return {
+            "referral_id": r.id,
+            "action": claims.action,
+            "expires_at": r.expires_at,
+            "member_name": member.name,
+            "colleague_name": s.get(Colleague, r.to_id).name,
+            "needs": h.client_needs,
+            "industry": h.client_industry,
+            "budget": h.client_budget,
+            "location": h.client_location,
+            "reasons": [REASONS.get(code, code) for code in h.reasons],
+            "facts": [{"date": date.fromisoformat(f["date"]), "text": f["text"]} for f in h.facts],
+            "disclosure": r.disclosure.text,
+            "disclosure_sha256": r.disclosure.sha256,
+        }
+
+
+def _mail_rows(session, where) -> list[dict]:
+    OB, AT = orm.outbox, orm.outbox_attempts
+    rows = session.execute(
+        select(OB).where(where).order_by(OB.c.created_at.desc(), OB.c.id.desc()).limit(500)
+    ).all()
+    out = []
+    for row in rows:
+        if row.sent_at:
+            state = "sent"
+        elif row.last_error == LOGGED_NOTE:
+            state = "printed to the log (no SMTP server set)"
+        elif row.attempts >= MAX_ATTEMPTS:
+            state = "gave up"
+        elif row.attempts:
+            state = "retrying"
+        else:
+            state = "queued"
+        tries = session.execute(
+            select(AT.c.at, AT.c.error).where(AT.c.outbox_id == row.id).order_by(AT.c.at)
+        ).all()
+        out.append(
+            {
+                "id": row.id,
+                "referral_id": row.referral_id,
+                "kind": row.kind,
+                "to": row.to_addr,
+                "subject": row.subject,
+                "created_at": row.created_at,
+                "sent_at": row.sent_at,
+                "due_at": row.due_at,
+                "state": state,
+                "attempts": row.attempts,
+                "last_error": row.last_error,
+                "tries": [{"at": t.at, "error": t.error} for t in tries],
+                "text": row.text_body,
+            }
+        )
+    return out
+
+
+def member_referral(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
+    """The member's page for one referral: status, the letter to the client once accepted, its mail."""
+    with uow:
+        s = uow.session
+        r = _mine(s, member_id, referral_id)
+        view = _as_dict(s, r)
+        view["letter"] = letter_for(s, r) if r.handoff and r.status in ("accepted", "completed") else None
+        view["exit_strategy"] = EXIT_STRATEGIES.get(r.handoff.exit_strategy) if r.handoff else None
+        view["mail"] = _mail_rows(s, orm.outbox.c.referral_id == r.id)
+        view["letter_sent"] = any(m["kind"] == "client_letter" for m in view["mail"])
+        return view
+
+
+def member_referrals(uow: UnitOfWork, member_id: int) -> list[dict]:
+    with uow:
+        s = uow.session
+        me = s.scalar(select(Member.colleague_id).where(Member.id == member_id))
+        rows = s.scalars(
+            select(Referral)
+            .where(Referral.from_id == me, Referral.handoff_id.is_not(None))
+            .order_by(Referral.offered_at.desc(), Referral.id.desc())
+            .limit(500)
+        ).all()
+        return [_as_dict(s, r) for r in rows]
+
+
+def member_mail(uow: UnitOfWork, member_id: int) -> list[dict]:
+    """Every message sent or waiting for the member's referrals, newest first."""
+    with uow:
+        return _mail_rows(uow.session, orm.outbox.c.member_id == member_id)

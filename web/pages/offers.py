@@ -1,0 +1,276 @@
+"""Pages for offers: the colleague's answer page (no login), the member's referral pages, /mail.
+
+A GET never changes anything (mail scanners open links); only the forms' POSTs act.
+Every link that cannot be used any more gets a page saying what happened and what to do.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf.csrf import CSRFError
+
+from referral.adapters.links import ExpiredLink, LinkError, LinkSigner, TamperedLink, UsedLink
+from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound
+from referral.services import offer_views, offers
+from referral.services.mailbox import when
+from web.context import member_id, now, services, uow
+from web.forms import integer_or_text, validate
+from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema
+
+links_bp = Blueprint("answers", __name__, url_prefix="/offers")
+referrals_bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+outbox_bp = Blueprint("outbox", __name__)
+blueprints = (links_bp, referrals_bp, outbox_bp)
+
+
+# --- the colleague's answer page: public, reached only through a signed link ------------------
+
+
+def _signer() -> LinkSigner:
+    return LinkSigner(services().settings.secret_key)
+
+
+def _problem(err: Exception):
+    """The page for a link that cannot answer any more: (title, message, HTTP code)."""
+    if isinstance(err, TamperedLink):
+        return (
+            "This link does not work",
+            (
+                "The link is incomplete or was changed, perhaps cut off when it was copied. Open it again "
+                "straight from the email. If it still fails, reply to the email and ask for the offer again."
+            ),
+            400,
+        )
+    if isinstance(err, ExpiredLink):
+        return (
+            "This offer has expired",
+            (
+                f"The offer was open until {when(err.claims.expires_at)}. The client may already have been "
+                "offered to someone else. If you are still interested, reply to the offer email."
+            ),
+            410,
+        )
+    if isinstance(err, UsedLink):
+        return (
+            "This link was used already",
+            (
+                "Your answer was recorded the first time you used it, and nothing has changed since. "
+                "The email that followed your answer has the details."
+            ),
+            409,
+        )
+    if isinstance(err, offers.OfferClosed):
+        at = f" on {when(err.answered_at)}" if err.answered_at else ""
+        return {
+            "accepted": (
+                "You have already accepted this offer",
+                f"You accepted{at}. The client's contact details were sent to you by email.",
+                409,
+            ),
+            "completed": ("This referral is complete", "There is nothing more to do here.", 409),
+            "declined": (
+                "You have already declined this offer",
+                (
+                    f"You declined{at}. If you have changed your mind, reply to the offer email and ask "
+                    f"{err.member_name} directly."
+                ),
+                409,
+            ),
+            "withdrawn": (
+                "This offer was withdrawn",
+                f"{err.member_name} withdrew the offer{at}. There is nothing for you to do.",
+                410,
+            ),
+            "expired": (
+                "This offer has expired",
+                (
+                    f"The offer was open until {when(err.expires_at)}. If you are still interested, reply "
+                    f"to the offer email and ask {err.member_name} directly."
+                ),
+                410,
+            ),
+        }.get(err.status, ("This offer is closed", "There is nothing more to do here.", 409))
+    if isinstance(err, NotFound):
+        return (
+            "This offer no longer exists",
+            "The member may have removed the client. There is nothing for you to do.",
+            404,
+        )
+    if isinstance(err, Conflict):
+        return (
+            "You have no free place",
+            f"{err} Finish or hand on a referral first, or reply to the offer email to talk it over.",
+            409,
+        )
+    raise err
+
+
+def _problem_page(err: Exception):
+    title, message, code = _problem(err)
+    return render_template("offers/problem.html", title=title, message=message), code
+
+
+def _answer_form(token: str, claims, errors: dict | None = None, values: dict | None = None, code: int = 200):
+    view = offer_views.answer_page(uow(), claims, now())
+    other = "decline" if claims.action == "accept" else "accept"
+    tokens = {
+        claims.action: token,
+        other: _signer().make(claims.referral_id, claims.colleague_id, other, view["expires_at"]),
+    }
+    return render_template(
+        "offers/answer.html",
+        v=view,
+        tokens=tokens,
+        errors=errors or {},
+        values=values or {},
+        expires=when(view["expires_at"]),
+    ), code
+
+
+@links_bp.get("/<token>")
+def answer(token: str):
+    try:
+        claims = _signer().read(token, now())
+        return _answer_form(token, claims)
+    except (LinkError, offers.OfferClosed, NotFound) as err:
+        return _problem_page(err)
+
+
+@links_bp.post("/<token>")
+def act(token: str):
+    svc = services()
+    try:
+        claims = _signer().read(token, now())
+        ids = {"referral_id": claims.referral_id, "colleague_id": claims.colleague_id, "jti": claims.jti}
+        if claims.action == "accept":
+            try:
+                offers.accept(
+                    uow(),
+                    svc.settings,
+                    acknowledged=request.form.get("acknowledged") == "yes",
+                    now=now(),
+                    **ids,
+                )
+            except Invalid as err:
+                return _answer_form(token, claims, err.errors, code=422)
+            return render_template("offers/answered.html", accepted=True)
+        data, errors = validate(DeclineFormSchema(), {"reason": request.form.get("reason", "")})
+        if errors:
+            return _answer_form(token, claims, errors, dict(request.form), code=422)
+        offers.decline(uow(), svc.settings, reason=data["reason"], now=now(), rank=svc.ranker, **ids)
+        return render_template("offers/answered.html", accepted=False)
+    except (LinkError, offers.OfferClosed, NotFound, Conflict) as err:
+        return _problem_page(err)
+
+
+@links_bp.errorhandler(CSRFError)
+def _form_expired(err):
+    return render_template(
+        "offers/problem.html",
+        title="This form has expired",
+        message="For your safety the form works only for a while after the page was opened. "
+        "Open the link in the email again and answer once more.",
+    ), 400
+
+
+# --- the member's pages ------------------------------------------------------------------------
+
+
+@referrals_bp.before_request
+@outbox_bp.before_request
+@login_required
+def _members_only():
+    pass
+
+
+@referrals_bp.get("/")
+def index():
+    return render_template("offers/referrals.html", rows=offer_views.member_referrals(uow(), member_id()))
+
+
+@referrals_bp.post("/offer")
+def create():
+    """Offer a handoff from a form: ``handoff_id`` and ``colleague_id``, or ``auto=on``."""
+    handoff_id = integer_or_text(request.form.get("handoff_id", ""))
+    payload = {"auto": request.form.get("auto") in ("on", "true", "1")}
+    if request.form.get("colleague_id"):
+        payload["colleague_id"] = integer_or_text(request.form["colleague_id"])
+    data, errors = validate(OfferRequestSchema(), payload)
+    if errors or not isinstance(handoff_id, int):
+        flash("Choose a colleague to offer the client to, or ask for the best candidate.", "error")
+        return redirect(request.referrer or url_for("referrals.index"))
+    svc = services()
+    try:
+        referral_id = offers.offer_to(
+            uow(),
+            svc.settings,
+            member_id=member_id(),
+            handoff_id=handoff_id,
+            colleague_id=data["colleague_id"],
+            rank=svc.ranker,
+            now=now(),
+        )
+    except Conflict as err:
+        flash(str(err), "error")
+        return redirect(request.referrer or url_for("referrals.index"))
+    flash("The offer is on its way.", "success")
+    return redirect(url_for("referrals.detail", referral_id=referral_id))
+
+
+def _detail(referral_id: int, letter_values: dict | None = None, errors: dict | None = None, code: int = 200):
+    view = offer_views.member_referral(uow(), member_id(), referral_id)
+    if letter_values is None and view["letter"] is not None:
+        letter_values = {"subject": view["letter"].subject, "body": view["letter"].body}
+    return render_template(
+        "offers/referral.html", r=view, letter=letter_values or {}, errors=errors or {}
+    ), code
+
+
+@referrals_bp.get("/<int:referral_id>")
+def detail(referral_id: int):
+    return _detail(referral_id)
+
+
+@referrals_bp.post("/<int:referral_id>/withdraw")
+def withdraw(referral_id: int):
+    try:
+        offers.withdraw(uow(), services().settings, member_id=member_id(), referral_id=referral_id, now=now())
+    except IllegalTransition:
+        flash("This offer was already answered, so it can no longer be withdrawn.", "error")
+    else:
+        flash("The offer is withdrawn; the colleague will be told.", "success")
+    return redirect(url_for("referrals.detail", referral_id=referral_id))
+
+
+@referrals_bp.post("/<int:referral_id>/letter")
+def send_letter(referral_id: int):
+    values = {"subject": request.form.get("subject", ""), "body": request.form.get("body", "")}
+    data, errors = validate(LetterFormSchema(), values)
+    if not errors:
+        try:
+            offers.send_client_letter(
+                uow(),
+                services().settings,
+                member_id=member_id(),
+                referral_id=referral_id,
+                subject=data["subject"],
+                body=data["body"],
+                now=now(),
+            )
+        except Invalid as err:
+            errors = err.errors
+        except Conflict as err:
+            flash(str(err), "error")
+            return redirect(url_for("referrals.detail", referral_id=referral_id))
+        else:
+            flash("The letter is queued and goes out to the client with the next mail round.", "success")
+            return redirect(url_for("referrals.detail", referral_id=referral_id))
+    return _detail(referral_id, values, errors, code=422)
+
+
+@outbox_bp.get("/mail")
+def page():
+    return render_template(
+        "offers/mail.html",
+        rows=offer_views.member_mail(uow(), member_id()),
+        smtp=bool(services().settings.smtp_url),
+    )
