@@ -38,7 +38,7 @@ def start():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    run = lambda *args: subprocess.run(as_user + list(args), check=True, capture_output=True, text=True)  # noqa: E731
+    run = lambda *args: subprocess.run(as_user + list(args), check=True, capture_output=True, text=True)
     try:
         run(initdb, "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
         opts = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
@@ -48,7 +48,7 @@ def start():
         return None, f"could not start PostgreSQL: {err.stderr.strip()[-300:]}"
 
     def stop():
-        subprocess.run(as_user + [pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(as_user + [pg_ctl, "-D", data, "-m", "immediate", "stop"], check=False, capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop

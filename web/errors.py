@@ -4,8 +4,8 @@ from flask import jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from web.extensions import api
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound, ReferralError
+from web.extensions import api
 
 STATUS = {NotFound: 404, IllegalTransition: 409, Conflict: 409, Invalid: 422}
 TITLE = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 503: "Service Unavailable"}

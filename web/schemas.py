@@ -132,7 +132,7 @@ class LetterFormSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(1, 20000))
 
 
-__all__ = ["ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
+__all__ = ["ColleaguePatchSchema", "ColleagueQuerySchema", "ColleagueSchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
 
 
 class CandidateSchema(Schema):

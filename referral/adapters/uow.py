@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +18,7 @@ class UnitOfWork:
         self.session_factory = session_factory
         self.session: Session | None = None
 
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         self.session = self.session_factory()
         return self
 

@@ -4,7 +4,7 @@ The web layer maps each class to one HTTP answer (see ``web/errors.py``):
 ``NotFound`` 404, ``IllegalTransition`` and ``Conflict`` 409, ``Invalid`` 422.
 """
 
-__all__ = ["ReferralError", "NotFound", "IllegalTransition", "Conflict", "Invalid"]
+__all__ = ["Conflict", "IllegalTransition", "Invalid", "NotFound", "ReferralError"]
 
 
 class ReferralError(Exception):

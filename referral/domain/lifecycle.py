@@ -14,7 +14,7 @@ referral.domain.errors.IllegalTransition: a referral that is declined cannot bec
 
 from referral.domain.errors import IllegalTransition
 
-__all__ = ["TRANSITIONS", "OPEN_STATUSES", "check_transition"]
+__all__ = ["OPEN_STATUSES", "TRANSITIONS", "check_transition"]
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "offered": frozenset({"accepted", "declined", "expired", "withdrawn"}),

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from referral.domain.lifecycle import check_transition
 
-__all__ = ["Colleague", "Member", "Connection", "Handoff", "Disclosure", "Fact", "Referral", "sha256"]
+__all__ = ["Colleague", "Connection", "Disclosure", "Fact", "Handoff", "Member", "Referral", "sha256"]
 
 
 def sha256(text: str) -> str:

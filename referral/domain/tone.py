@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ToneWarning", "check", "calmer"]
+__all__ = ["ToneWarning", "calmer", "check"]
 
 INSULTS = {
     "idiot", "idiots", "stupid", "moron", "dumb", "crazy", "insane", "psycho", "nuts", "liar", "liars",
@@ -104,8 +104,8 @@ def calmer(text: str) -> str:
         softer = ABSOLUTES[word.lower()]
         return softer.capitalize() if softer and word[0].isupper() and not word.isupper() else softer
 
-    out = re.sub(r"\b(" + "|".join(map(re.escape, ABSOLUTES)) + r")\b", soften, text, flags=re.I)
+    out = re.sub(r"\b(" + "|".join(map(re.escape, ABSOLUTES)) + r")\b", soften, text, flags=re.IGNORECASE)
     out = SHOUT.sub(lambda m: m.group(0) if m.group(0).upper() in ACRONYMS else m.group(0).lower(), out)
     out = BANGS.sub(".", out).replace("!", ".")
-    out = re.sub(r"\b(" + "|".join(sorted(INSULTS)) + r")\b", "[describe what happened]", out, flags=re.I)
+    out = re.sub(r"\b(" + "|".join(sorted(INSULTS)) + r")\b", "[describe what happened]", out, flags=re.IGNORECASE)
     return re.sub(r"\s{2,}", " ", re.sub(r"\s+([.,;])", r"\1", out)).strip()

@@ -1,6 +1,6 @@
 """Codes of the public contract: why a member lets a client go, and how they leave."""
 
-__all__ = ["REASONS", "EXIT_STRATEGIES", "REFERRAL_STATUSES"]
+__all__ = ["EXIT_STRATEGIES", "REASONS", "REFERRAL_STATUSES"]
 
 REASONS: dict[str, str] = {
     "complaints": "too many complaints",

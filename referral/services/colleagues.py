@@ -6,9 +6,9 @@ that need the database (an email unique in the network, who may edit whom) live 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
 
 from sqlalchemy import func, select
 

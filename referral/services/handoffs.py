@@ -7,7 +7,7 @@ graph), kept current through the change feed, so no request rebuilds anything.
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import datetime
 
 import networkx as nx
 from sqlalchemy import select
@@ -86,9 +86,9 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
     me = member_colleague_id(session, handoff.member_id)
     answered = session.scalars(select(R.c.to_id).where(R.c.handoff_id == handoff.id,
                                                        R.c.status.in_(("declined", "expired"))))
-    facts = dict(member_id=me, reasons=frozenset(handoff.reasons), today=now.date(),
-                 open_referrals=open_referral_counts(session), excluded=frozenset(answered),
-                 reciprocity=sent_to(session, me))
+    facts = {"member_id": me, "reasons": frozenset(handoff.reasons), "today": now.date(),
+             "open_referrals": open_referral_counts(session), "excluded": frozenset(answered),
+             "reciprocity": sent_to(session, me)}
     client = ClientNeed(needs=handoff.client_needs, industry=handoff.client_industry or "",
                         budget=handoff.client_budget or "", company=handoff.client_company or "",
                         location=handoff.client_location)

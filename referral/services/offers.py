@@ -29,13 +29,12 @@ from referral.adapters.links import LinkSigner, UsedLink
 from referral.adapters.outbox import OutgoingMail
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
-from referral.domain.text import place_key, places_match
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.letters import ContactCard, Letter, client_letter
 from referral.domain.lifecycle import OPEN_STATUSES
 from referral.domain.model import Colleague, Handoff, Member, Referral
-from referral.services import ledger
-from referral.services import mailbox
+from referral.domain.text import place_key, places_match
+from referral.services import ledger, mailbox
 
 __all__ = [
     "NotOfferable",

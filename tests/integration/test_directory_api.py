@@ -74,7 +74,7 @@ def test_list_is_searchable_by_name_specialty_and_clientele_and_paginated(client
     make_colleague(name="Ana Ruiz", specialties=["bookkeeping"], target_clientele="restaurants")
     make_colleague(name="Tom Park", specialties=["wedding photography"], target_clientele="couples")
     make_colleague(name="Lia Chen", specialties=["tax returns"], target_clientele="restaurants and cafés")
-    names = lambda q: sorted(c["name"] for c in client.get(f"/api/colleagues?q={q}", headers=member.headers).get_json())  # noqa: E731
+    names = lambda q: sorted(c["name"] for c in client.get(f"/api/colleagues?q={q}", headers=member.headers).get_json())
     assert names("ruiz") == ["Ana Ruiz"]
     assert names("photography") == ["Tom Park"]
     assert names("restaurants") == ["Ana Ruiz", "Lia Chen"]

@@ -16,4 +16,4 @@ def test_a_revised_disclosure_keeps_every_earlier_version_and_its_hash():
     h.revise_disclosure("Paid 41 days late on 2 March.", NOW)  # same text: no new version
     assert [d.version for d in h.disclosures] == [1, 2]
     assert h.disclosures[0].text == "Paid late twice." and h.disclosures[0].sha256 == first.sha256
-    assert h.disclosure.sha256 == hashlib.sha256("Paid 41 days late on 2 March.".encode()).hexdigest()
+    assert h.disclosure.sha256 == hashlib.sha256(b"Paid 41 days late on 2 March.").hexdigest()

@@ -8,8 +8,13 @@ from referral.services import handoffs, queries
 from web.api import api_blueprint
 from web.context import member_id, now, services, uow
 from web.schemas import (
-    CandidatesQuerySchema, CandidatesSchema, DisclosureRevisionSchema, HandoffCreatedSchema, HandoffSchema,
-    HandoffSchemaOut, HandoffSummarySchema,
+    CandidatesQuerySchema,
+    CandidatesSchema,
+    DisclosureRevisionSchema,
+    HandoffCreatedSchema,
+    HandoffSchema,
+    HandoffSchemaOut,
+    HandoffSummarySchema,
 )
 
 blp = api_blueprint("handoffs", "Outgoing clients and the colleagues who fit them")
