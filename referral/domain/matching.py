@@ -626,7 +626,9 @@ def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> l
     for index, hits in ranked[:3]:
         specialty = doc.profile.specialties[index]
         hits.sort(key=lambda ch: -ch[0])
-        words = [h for _, h in hits if h.how in ("word", "typo", "phrase")]
+        # a concept named in the client's own words ("website") reads as a plain word match
+        words = [h for _, h in hits if h.how in ("word", "typo", "phrase")
+                 or (h.how == "concept" and h.said.casefold() == h.means)]
         if words:
             said = ", ".join(f'"{word}"' for word in dict.fromkeys(h.said for h in words))
             origin = " (the client's industry)" if all(h.source == "industry" for h in words) else ""

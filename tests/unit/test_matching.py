@@ -324,3 +324,21 @@ def test_the_index_equals_the_brute_force_after_upserts_and_removes(operations, 
         for client, ctx in requests:
             assert index.rank(client, ctx, 5) == brute_force_rank(list(current.values()), client, ctx, 5)
     assert len(index) == len(current)
+
+
+@pytest.mark.parametrize("needs", [
+    "Our website is ancient, need a new wordpres site and better SEO so locals find us",
+    "someone to do our books and the VAT, we are a small cafe",
+    "Photos of our new flats for the letting agency listings",
+    "We need a lawyer: a former employee says we dismissed her unfairly",
+    "help with payroll for 12 staff",
+])
+def test_every_candidate_says_which_of_the_clients_words_matched(needs):
+    for candidate in rank(NETWORK, needs):
+        assert any("matched" in line or line.startswith("serves") for line in candidate.explanation), candidate
+
+
+def test_a_match_through_the_thesaurus_in_the_clients_own_word_is_explained():
+    designer = make_profile(1, "web design", "Webflow", "landing pages")
+    (only,) = rank([designer], "Our website is ancient and needs redoing")
+    assert '"website" matched specialty "web design"' in only.explanation
