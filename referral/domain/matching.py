@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -443,7 +444,14 @@ def _make_doc(profile: Profile, weights: Weights) -> _Doc:
             value = norm * (1.0 if hit.last == head or hit.how == "concept" else weights.modifier)
             if term not in spec or value > spec[term][0]:
                 spec[term] = (value, i)
-    cli = dict.fromkeys((term for term, _ in _analyse(profile.target_clientele, "clienteles", weights)), 1.0)
+    cli: dict[str, float] = {}
+    for part in re.split(r"[,;:()]", profile.target_clientele):
+        # whom they serve is the head of each listed group; what follows a preposition only
+        # qualifies it ("employees in a dispute with their employer" serves employees)
+        cut = next((t.pos for t in tokenize(part) if t.text in _PREPOSITIONS and t.pos > 0), None)
+        for term, hit in _analyse(part, "clienteles", weights):
+            value = 1.0 if cut is None or hit.slot // 2 < cut or hit.how == "concept" else weights.modifier
+            cli[term] = max(cli.get(term, 0.0), value)
     words = frozenset(t.text for text in (*profile.specialties, profile.target_clientele) for t in tokenize(text))
     return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()}, cli, words)
 
@@ -518,14 +526,36 @@ class _Query:
     cli: tuple[_Group, ...]
 
 
+_SELF = re.compile(r"\b(?:we(?:'re|\u2019re| are)|i(?:'m|\u2019m| am)|as)\s+(?:an?|the|one of the)?\s*"
+                   r"((?:[a-z][\w&-]*\s+){0,2}[a-z][\w&-]*)", re.IGNORECASE)
+_NOT_WHO = re.compile(r"(?:ing|ed)$|^(?:not|so|very|just|still|really|also|currently|now|here|sure|happy|"
+                      r"afraid|able|unable|about|going|well|soon|far|much|many|few|only)$", re.IGNORECASE)
+
+
+def self_description(needs: str) -> str:
+    """What the client says they are ("we're the employer" -> "employer"), for the clientele score.
+
+    >>> self_description("Got a claim from an ex-employee; we're the employer and need advice")
+    'employer and need'
+    >>> self_description("I am looking for a designer")
+    ''
+    """
+    found = []
+    for m in _SELF.finditer(needs):
+        words = m.group(1).split()
+        if words and not _NOT_WHO.search(words[0]):
+            found.append(" ".join(words))
+    return " ".join(found)
+
+
 def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
     w = vocab.weights
     cues = _cue_weights(client.needs, w)
 
-    def terms(table: str, factors: tuple[float, float, float]) -> tuple[_Group, ...]:
+    def terms(table: str, factors: tuple[float, float, float], industry: str) -> tuple[_Group, ...]:
         best: dict[str, _Hit] = {}
         slots: dict[str, set[int]] = {}
-        for text, source, factor in zip((client.needs, client.industry, client.company),
+        for text, source, factor in zip((client.needs, industry, client.company),
                                         ("needs", "industry", "company"), factors):
             if factor <= 0:
                 continue
@@ -544,8 +574,10 @@ def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
         return tuple(tuple(group) for _, group in sorted(groups.items()))
 
     return _Query(
-        spec=terms("trades", (1.0, w.industry_in_specialties, w.company_in_specialties)),
-        cli=terms("clienteles", (w.needs_in_clientele, w.industry_in_clientele, w.company_in_clientele)),
+        spec=terms("trades", (1.0, w.industry_in_specialties, w.company_in_specialties), client.industry),
+        # "we're the employer", "I'm a freelance designer": who the client is counts as their industry
+        cli=terms("clienteles", (w.needs_in_clientele, w.industry_in_clientele, w.company_in_clientele),
+                  " ".join(filter(None, (client.industry, self_description(client.needs))))),
     )
 
 
