@@ -29,6 +29,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check referral web tests bench
+	$(BIN)/mypy referral/domain
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -736,7 +736,9 @@ class _Names(Mapping[int, str]):
         self._index = index
 
     def __getitem__(self, key: int) -> str:
-        return self._index._docs[self._index._rows[key]].profile.name
+        doc = self._index._docs[self._index._rows[key]]
+        assert doc is not None
+        return doc.profile.name
 
     def __iter__(self):
         return iter(self._index._rows)
@@ -816,6 +818,7 @@ class MatchIndex:
         if row is None:
             return
         doc = self._docs[row]
+        assert doc is not None
         self._vocab.add(doc, -1)
         for fld, terms in (("s", doc.spec), ("c", doc.cli)):
             for term in terms:

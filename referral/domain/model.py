@@ -170,16 +170,16 @@ class Referral:
         self.status = status
         self.offered_at = now
         self.expires_at = expires_at
-        self.answered_at = None
-        self.reminded_at = None
-        self.acknowledged_sha256 = None
-        self.decline_reason = None
-        self.return_of_id = None
-        self.return_path = None
-        self.outcome_note = None
-        self.outcome_value = None
-        self.outcome_by_id = None
-        self.outcome_at = None
+        self.answered_at: datetime | None = None
+        self.reminded_at: datetime | None = None
+        self.acknowledged_sha256: str | None = None
+        self.decline_reason: str | None = None
+        self.return_of_id: int | None = None
+        self.return_path: list[int] | None = None
+        self.outcome_note: str | None = None
+        self.outcome_value: str | None = None
+        self.outcome_by_id: int | None = None
+        self.outcome_at: datetime | None = None
 
     def move_to(self, status: str, now: datetime) -> None:
         """Change status along the lifecycle or raise ``IllegalTransition``."""

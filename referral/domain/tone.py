@@ -81,13 +81,13 @@ def _check_text(field: str, text: str, has_facts: bool) -> list[ToneWarning]:
     return out
 
 
-def check(disclosure: str, facts: list[tuple[str, str]] | list) -> list[ToneWarning]:
+def check(disclosure: str, facts: list[tuple]) -> list[ToneWarning]:
     """Warnings for the disclosure and each fact's text.
 
-    ``facts`` is a list of ``(date, text)`` pairs (or objects with ``.text``); an
-    opinion in the disclosure only warns when there is no dated fact at all.
+    ``facts`` is a list of ``(date, text)`` pairs; an opinion in the disclosure only
+    warns when there is no dated fact at all.
     """
-    texts = [f.text if hasattr(f, "text") else f[1] for f in facts]
+    texts = [text for _, text in facts]
     out = _check_text("disclosure", disclosure, has_facts=bool(texts))
     for i, text in enumerate(texts):
         out += [w for w in _check_text(f"facts.{i}.text", text, has_facts=True)]
