@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from tests.integration.conftest import CLIENT, html_of, links_in, text_of
+from tests.conftest import html_of, links_in, text_of
+from tests.integration.conftest import CLIENT
 
 
 @pytest.fixture
