@@ -1,12 +1,19 @@
-"""Fixtures: an app on a fresh database (SQLite, and PostgreSQL when there is one), clients, factories."""
+"""Fixtures: an app on a fresh database (SQLite, and PostgreSQL when there is one), clients, factories,
+and a real SMTP server in process with helpers to read what it received."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
+import threading
 from datetime import datetime
+from email import message_from_bytes
+from email.policy import default as default_policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from referral.adapters import migrate, orm
@@ -167,3 +174,73 @@ def login(client):
         return member
 
     return do
+
+
+# --- mail: a real SMTP server in process ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """What a real SMTP server received, parsed; ``down()`` and ``up()`` stop and restart it on its port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"smtp://127.0.0.1:{self.port}"
+        self.messages: list = []
+        self._lock = threading.Lock()
+        self._controller: Controller | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        return "250 Message accepted for delivery"
+
+    def up(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def down(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def to(self, address: str, subject_has: str = "") -> list:
+        return [m for m in self.messages if m["To"] == address and subject_has in m["Subject"]]
+
+    def one(self, address: str, subject_has: str = ""):
+        found = self.to(address, subject_has)
+        assert len(found) == 1, [(m["To"], m["Subject"]) for m in self.messages]
+        return found[0]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    inbox.up()
+    yield inbox
+    inbox.down()
+
+
+def text_of(msg) -> str:
+    return msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def html_of(msg) -> str:
+    return msg.get_body(("html",)).get_content().replace("\r\n", "\n")
+
+
+def links_in(msg, base: str = "http://localhost:5000") -> dict[str, str]:
+    """``{"accept": url, "decline": url}`` from a message's plain text, relative to ``base``
+    (the default BASE_URL); ``base=""`` keeps them whole."""
+    text = text_of(msg)
+    found = {}
+    for label, action in (("Accept the client", "accept"), ("Decline", "decline")):
+        m = re.search(rf"^{label}:\n(\S+)$", text, re.MULTILINE)
+        if m:
+            found[action] = m.group(1).removeprefix(base)
+    return found

@@ -329,6 +329,16 @@ def _use_link(session: Session, jti: str, now: datetime) -> None:
         raise UsedLink("this link was used already") from err
 
 
+@dataclass(frozen=True)
+class Handover:
+    """What the colleague who accepted may now see: how to reach the client, and who hands them on."""
+
+    client: dict  # name, email, phone, company, location; the ones not given are None
+    member_name: str
+    member_email: str
+    finish_by: date | None
+
+
 def accept(
     uow: UnitOfWork,
     settings: Settings,
@@ -338,11 +348,12 @@ def accept(
     jti: str,
     acknowledged: bool,
     now: datetime,
-) -> None:
+) -> Handover:
     """The colleague takes the client, having read the fair warning.
 
     Stores when (``answered_at``) and the fingerprint of the disclosure version they were
-    shown; sends the client's contact details to the colleague and the news to the member.
+    shown; sends the client's contact details to the colleague and the news to the member,
+    and answers the same contact details (a :class:`Handover`) for the page that confirms it.
     Raises ``Invalid`` without the acknowledgment, ``UsedLink`` for a second use,
     ``OfferClosed`` when the offer is no longer open, ``Conflict`` when the colleague
     has meanwhile no free place.
@@ -389,7 +400,10 @@ def accept(
             member.id,
             referral.id,
         )
+        contact = {k: handoff.client[k] for k in ("name", "email", "phone", "company", "location")}
+        handover = Handover(contact, member.name, member.email, handoff.finish_by)
         uow.commit()
+    return handover
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,19 +46,56 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+@contextmanager
+def serve(build):
+    """Serve ``build(base_url)``'s app with werkzeug in a thread on a free port; yields the app.
+
+    The port is bound before the app is built, so the app can know its own address (BASE_URL).
+    """
+    served = []
+    server = make_server("127.0.0.1", 0, lambda environ, start: served[0](environ, start), threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app = build(base_url)
+    app.base_url = base_url
+    served.append(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+        app.extensions["referral"].engine.dispose()
+
+
 @pytest.fixture
 def live_app(tmp_path, sqlite_template):
     """The app, seeded with the demo network, served by werkzeug on a free port."""
     db = tmp_path / "e2e.db"
     shutil.copy(sqlite_template, db)
-    app = make_app(f"sqlite:///{db}", tmp_path, Clock())
-    result = app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(5)
-    app.extensions["referral"].engine.dispose()
+
+    def build(base_url):
+        app = make_app(f"sqlite:///{db}", tmp_path, Clock())
+        result = app.test_cli_runner().invoke(args=["seed"])
+        assert result.exit_code == 0, result.output
+        return app
+
+    with serve(build) as app:
+        yield app
+
+
+@pytest.fixture
+def mail_live_app(tmp_path, sqlite_template, smtp):
+    """The app on an empty database, served on a free port, mailing the in-process SMTP server
+    (``smtp``) with links to itself; forms need their CSRF token, as in production.
+    ``app.config["CLOCK"]`` is the clock the tests move."""
+    db = tmp_path / "e2e.db"
+    shutil.copy(sqlite_template, db)
+
+    def build(base_url):
+        return make_app(f"sqlite:///{db}", tmp_path, Clock(), ENV={"SMTP_URL": smtp.url, "BASE_URL": base_url},
+                        WTF_CSRF_ENABLED=True)
+
+    with serve(build) as app:
+        yield app

@@ -180,3 +180,17 @@ def test_two_app_instances_on_one_database_rank_each_others_changes_at_once(
     client.delete(f"/api/colleagues/{new['id']}", headers=member.headers)
     assert new["id"] not in ids(other_client.get(url, headers=member.headers))
     other.extensions["referral"].engine.dispose()
+
+
+def test_each_candidate_has_a_button_that_offers_them_the_client(client, member, login, network):
+    handoff_id = post(client, member).get_json()["id"]
+    login(member)
+    page = client.get(f"/handoffs/{handoff_id}").get_data(as_text=True)
+    button = re.search(r'<form method="post" action="([^"]+)">.*?name="handoff_id" value="(\d+)">\s*'
+                       r'<input type="hidden" name="colleague_id" value="(\d+)"><button>Offer Owen to Ana</button>',
+                       page, re.DOTALL)
+    assert button, page
+    action, handoff, colleague = button.groups()
+    r = client.post(action, data={"handoff_id": handoff, "colleague_id": colleague}, follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "The offer is on its way" in page and "offered to Ana Ruiz" in page

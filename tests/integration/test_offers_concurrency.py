@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.integration.conftest import links_in
+from tests.conftest import links_in
 
 
 @pytest.fixture

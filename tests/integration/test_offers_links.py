@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_app
-from tests.integration.conftest import links_in, text_of
+from tests.conftest import links_in, make_app, text_of
 
 
 @pytest.fixture

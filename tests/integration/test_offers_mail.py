@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from tests.integration.conftest import CLIENT, html_of, links_in, text_of
+from tests.conftest import html_of, links_in, text_of
+from tests.integration.conftest import CLIENT
 
 
 @pytest.fixture
@@ -63,7 +64,10 @@ def test_accepting_requires_ticking_the_fair_warning_then_both_sides_are_told(
     )
 
     r = client.post(accept, data={"acknowledged": "yes"})
-    assert r.status_code == 200 and "the client is yours" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "the client is yours" in page
+    for detail in (CLIENT["name"], CLIENT["email"], CLIENT["phone"], CLIENT["company"], member.email):
+        assert detail in page
     work()
     details = smtp.one("ana@example.org", "Client details")
     assert CLIENT["email"] in text_of(details) and CLIENT["name"] in text_of(details)

@@ -143,7 +143,7 @@ def act(token: str):
         ids = {"referral_id": claims.referral_id, "colleague_id": claims.colleague_id, "jti": claims.jti}
         if claims.action == "accept":
             try:
-                offers.accept(
+                handover = offers.accept(
                     uow(),
                     svc.settings,
                     acknowledged=request.form.get("acknowledged") == "yes",
@@ -152,7 +152,7 @@ def act(token: str):
                 )
             except Invalid as err:
                 return _answer_form(token, claims, err.errors, code=422)
-            return render_template("offers/answered.html", accepted=True)
+            return render_template("offers/answered.html", accepted=True, handover=handover)
         data, errors = validate(DeclineFormSchema(), {"reason": request.form.get("reason", "")})
         if errors:
             return _answer_form(token, claims, errors, dict(request.form), code=422)
