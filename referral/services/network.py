@@ -154,6 +154,10 @@ def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: Vi
                     hops = dict(net.neighbourhood(g, center, query.depth))
                 except KeyError:
                     raise NotFound(f"no colleague {center} in the network") from None
+                if center == me and query.depth >= 1:
+                    # whom the member exchanged clients with is one step away, known or not
+                    for partner in partners & set(g.nodes):
+                        hops.setdefault(partner, 1)
             mine = ({me} | set(g[me]) | partners) if me in g else partners
             attrs = {n: g.nodes[n] for n in hops}
             degree = dict(g.degree(hops))

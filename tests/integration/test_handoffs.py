@@ -194,3 +194,5 @@ def test_each_candidate_has_a_button_that_offers_them_the_client(client, member,
     r = client.post(action, data={"handoff_id": handoff, "colleague_id": colleague}, follow_redirects=True)
     page = r.get_data(as_text=True)
     assert "The offer is on its way" in page and "offered to Ana Ruiz" in page
+    page = client.get(f"/handoffs/{handoff_id}").get_data(as_text=True)
+    assert "Offer Owen to" not in page and "Owen Pritchard is offered to Ana Ruiz" in page

@@ -77,8 +77,10 @@ def test_filters_by_specialty_availability_and_my_network(client, app, member, c
     give(app, c["eve"], c["maya"], WHEN)  # Eve is in Maya's own network through a referral
     nodes, _, _ = _get(client, member, "?depth=3&specialty=WEB")
     assert set(nodes) == {c["maya"], c["cleo"], c["dan"]}  # the center stays as the anchor
+    nodes, _, _ = _get(client, member, "?depth=1")
+    assert nodes[c["eve"]]["hops"] == 1  # sent Maya a client: one step away though not "known"
     nodes, _, _ = _get(client, member, "?depth=3&available=true")
-    assert set(nodes) == {c["maya"], c["ben"]}  # Cleo is full, Dan paused
+    assert set(nodes) == {c["maya"], c["ben"], c["eve"]}  # Cleo is full, Dan paused
     assert not _get(client, member, "?all=true")[0][c["cleo"]]["available"]
     nodes, _, _ = _get(client, member, "?all=true&mine=true")
     assert set(nodes) == {c["maya"], c["ben"], c["eve"]}
