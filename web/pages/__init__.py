@@ -1,6 +1,6 @@
 """The HTML pages: log in, the colleague directory (and later handoffs, offers, network)."""
 
-from flask import Flask, redirect, url_for
+from flask import Blueprint, Flask, redirect, url_for
 from flask_login import UserMixin, current_user
 from sqlalchemy import select
 
@@ -25,6 +25,20 @@ def load_user(user_id: str):
         row = u.session.execute(select(M.c.id, M.c.colleague_id, C.c.name, C.c.email)
                                 .join(C, C.c.id == M.c.colleague_id).where(M.c.id == int(user_id))).first()
     return User(*row) if row else None
+
+
+def members_only() -> None:
+    """A ``before_request`` hook: pages of the blueprint need a logged-in member."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def members_blueprint(name: str, import_name: str, **options) -> Blueprint:
+    """A blueprint whose every page needs a logged-in member."""
+    bp = Blueprint(name, import_name, **options)
+    bp.before_request(members_only)
+    return bp
 
 
 def register(app: Flask) -> None:

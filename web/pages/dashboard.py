@@ -1,12 +1,12 @@
 """The dashboard: clients given and received per month, and the share that came back."""
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import render_template
 
 from referral.services import ledger
 from web.context import member_id, now, uow
+from web.pages import members_blueprint
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+bp = members_blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 CHART = {"width": 720, "height": 260, "left": 36, "bottom": 40, "top": 16}
 
@@ -32,11 +32,6 @@ def bar_chart(months: list[dict]) -> dict:
     grid = [{"y": round(h - bottom - t * scale, 1), "value": t} for t in ticks]
     return {"bars": bars, "labels": labels, "grid": grid, "baseline": h - bottom, **CHART}
 
-
-@bp.before_request
-@login_required
-def _members_only():
-    pass
 
 
 @bp.get("/")

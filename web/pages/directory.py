@@ -2,24 +2,19 @@
 
 from math import ceil
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from referral.domain.errors import Invalid
 from referral.domain.vocab import REASONS
 from referral.services import colleagues, queries
 from web.context import member_id, now, uow
 from web.forms import colleague_payload, validate
+from web.pages import members_blueprint
 from web.schemas import ColleaguePatchSchema, ColleagueSchema
 
-bp = Blueprint("directory", __name__, url_prefix="/colleagues")
+bp = members_blueprint("directory", __name__, url_prefix="/colleagues")
 PER_PAGE = 20
 
-
-@bp.before_request
-@login_required
-def _members_only():
-    pass
 
 
 @bp.get("/")

@@ -1,7 +1,6 @@
 """Let a client go: the handoff form (with its tone check) and the ranked candidates."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from referral.domain import tone
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
@@ -9,15 +8,11 @@ from referral.services import handoffs, queries
 from web.api.handoffs import candidate_rows
 from web.context import member_id, now, services, uow
 from web.forms import fact_rows, handoff_payload, validate
+from web.pages import members_blueprint
 from web.schemas import DisclosureRevisionSchema, HandoffSchema
 
-bp = Blueprint("handoffs", __name__, url_prefix="/handoffs")
+bp = members_blueprint("handoffs", __name__, url_prefix="/handoffs")
 
-
-@bp.before_request
-@login_required
-def _members_only():
-    pass
 
 
 @bp.get("/")

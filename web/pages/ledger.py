@@ -1,21 +1,16 @@
 """The ledger page: per colleague, clients given, received and returned; whom the member owes."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import flash, redirect, render_template, request, url_for
 
 from referral.domain.errors import IllegalTransition, Invalid
 from referral.services import ledger
 from web.context import member_id, now, uow
 from web.forms import validate
 from web.network_schemas import OutcomeSchema
+from web.pages import members_blueprint
 
-bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+bp = members_blueprint("ledger", __name__, url_prefix="/ledger")
 
-
-@bp.before_request
-@login_required
-def _members_only():
-    pass
 
 
 def _render(errors: dict | None = None, values: dict | None = None, failed_id: int | None = None, code=200):

@@ -1,7 +1,6 @@
 """The network page: an interactive graph (Cytoscape.js), and the JSON it fetches."""
 
-from flask import Blueprint, jsonify, render_template, request
-from flask_login import login_required
+from flask import jsonify, render_template, request
 from marshmallow import EXCLUDE
 
 from referral.services import ledger, network, queries
@@ -11,14 +10,10 @@ from web.errors import TITLE
 from web.forms import validate
 from web.graph import network_graph
 from web.network_schemas import NetworkQuerySchema
+from web.pages import members_blueprint
 
-bp = Blueprint("network", __name__, url_prefix="/network")
+bp = members_blueprint("network", __name__, url_prefix="/network")
 
-
-@bp.before_request
-@login_required
-def _members_only():
-    pass
 
 
 @bp.get("/")

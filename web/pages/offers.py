@@ -5,7 +5,6 @@ Every link that cannot be used any more gets a page saying what happened and wha
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from flask_wtf.csrf import CSRFError
 
 from referral.adapters.links import ExpiredLink, LinkError, LinkSigner, TamperedLink, UsedLink
@@ -14,11 +13,12 @@ from referral.services import offer_views, offers
 from referral.services.mailbox import when
 from web.context import member_id, now, services, uow
 from web.forms import integer_or_text, validate
+from web.pages import members_blueprint
 from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema
 
 links_bp = Blueprint("answers", __name__, url_prefix="/offers")
-referrals_bp = Blueprint("referrals", __name__, url_prefix="/referrals")
-outbox_bp = Blueprint("outbox", __name__)
+referrals_bp = members_blueprint("referrals", __name__, url_prefix="/referrals")
+outbox_bp = members_blueprint("outbox", __name__)
 blueprints = (links_bp, referrals_bp, outbox_bp)
 
 
@@ -174,12 +174,6 @@ def _form_expired(err):
 
 # --- the member's pages ------------------------------------------------------------------------
 
-
-@referrals_bp.before_request
-@outbox_bp.before_request
-@login_required
-def _members_only():
-    pass
 
 
 @referrals_bp.get("/")
