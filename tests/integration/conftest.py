@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from referral.domain.model import Fact, Handoff
-from tests.conftest import make_app
+from tests.conftest import links_in, make_app
 
 CLIENT = {
     "name": "Quentin Gallardo",
@@ -65,3 +65,15 @@ def work(runner):
         return r.output
 
     return run
+
+@pytest.fixture
+def offered(client, member, make_colleague, make_handoff, smtp, work):
+    """An open offer to Ana; returns (referral id, {"accept": path, "decline": path})."""
+    ana = make_colleague(name="Ana Ruiz", email="ana@example.org")
+    r = client.post(
+        f"/api/handoffs/{make_handoff(member)}/offers",
+        json={"colleague_id": ana["id"]},
+        headers=member.headers,
+    )
+    work()
+    return r.get_json()["id"], links_in(smtp.one("ana@example.org"))

@@ -4,8 +4,6 @@ import threading
 
 import pytest
 
-from tests.conftest import links_in
-
 
 @pytest.fixture
 def app(mail_app):
@@ -49,17 +47,8 @@ def test_two_offers_of_one_client_at_the_same_moment_give_it_to_one_colleague(
         client.post(f"/api/referrals/{winner['id']}/withdraw", headers=member.headers)
 
 
-def test_a_double_click_on_accept_accepts_once_and_sends_the_details_once(
-    app, client, member, make_colleague, make_handoff, smtp, work
-):
-    ana = make_colleague(name="Ana Ruiz", email="ana@example.org")
-    client.post(
-        f"/api/handoffs/{make_handoff(member)}/offers",
-        json={"colleague_id": ana["id"]},
-        headers=member.headers,
-    )
-    work()
-    accept = links_in(smtp.one("ana@example.org"))["accept"]
+def test_a_double_click_on_accept_accepts_once_and_sends_the_details_once(app, member, offered, smtp, work):
+    accept = offered[1]["accept"]
     click = lambda c: c.post(accept, data={"acknowledged": "yes"})
     results = at_once(app, click, click, click)
     assert sorted(r.status_code for r in results) == [200, 409, 409]
@@ -69,24 +58,15 @@ def test_a_double_click_on_accept_accepts_once_and_sends_the_details_once(
     assert len(smtp.to(member.email, "accepted")) == 1
 
 
-def test_accept_and_decline_at_the_same_moment_record_one_answer(
-    app, client, member, make_colleague, make_handoff, smtp, work
-):
-    ana = make_colleague(name="Ana Ruiz", email="ana@example.org")
-    r = client.post(
-        f"/api/handoffs/{make_handoff(member)}/offers",
-        json={"colleague_id": ana["id"]},
-        headers=member.headers,
-    )
-    work()
-    links = links_in(smtp.one("ana@example.org"))
+def test_accept_and_decline_at_the_same_moment_record_one_answer(app, client, member, offered, smtp, work):
+    referral_id, links = offered
     results = at_once(
         app,
         lambda c: c.post(links["accept"], data={"acknowledged": "yes"}),
         lambda c: c.post(links["decline"], data={}),
     )
     assert sorted(x.status_code for x in results) == [200, 409]
-    final = client.get(f"/api/referrals/{r.get_json()['id']}", headers=member.headers).get_json()["status"]
+    final = client.get(f"/api/referrals/{referral_id}", headers=member.headers).get_json()["status"]
     work()
     told = [m["Subject"] for m in smtp.to(member.email)]
     assert len(told) == 1 and final in told[0]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import links_in, make_app, text_of
+from tests.conftest import make_app, text_of
 
 
 @pytest.fixture
@@ -10,17 +10,6 @@ def app(mail_app):
     return mail_app
 
 
-@pytest.fixture
-def offered(client, member, make_colleague, make_handoff, smtp, work):
-    """An open offer to Ana; returns (referral id, {"accept": path, "decline": path})."""
-    ana = make_colleague(name="Ana Ruiz", email="ana@example.org")
-    r = client.post(
-        f"/api/handoffs/{make_handoff(member)}/offers",
-        json={"colleague_id": ana["id"]},
-        headers=member.headers,
-    )
-    work()
-    return r.get_json()["id"], links_in(smtp.one("ana@example.org"))
 
 
 def status(client, member, referral_id):
