@@ -131,3 +131,26 @@ class TestTheDatabaseBrieflyUnavailable:
         assert count(pg_app, orm.handoffs) == 0 and count(pg_app, orm.disclosures) == 0
         assert client.get("/api/handoffs", headers=member.headers).get_json() == []
 
+    def test_a_handoff_cut_off_while_its_candidates_are_ranked_is_not_stored(
+        self, pg_app, own_postgres, pg_member
+    ):
+        """The database goes away while the candidates are ranked: the 503 says nothing was saved, and it is so."""
+        client, member = pg_app.test_client(), pg_member
+        engine = pg_app.extensions["referral"].engine
+        stored = []
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _pull_the_plug(conn, cursor, statement, *args):
+            if statement.startswith("INSERT INTO disclosures"):
+                stored.append(statement)
+            elif stored and "FROM referrals" in statement:  # the handoff is written; ranking reads on
+                own_postgres.down()
+
+        try:
+            r = client.post("/api/handoffs", json=HANDOFF, headers=member.headers)
+        finally:
+            event.remove(engine, "before_cursor_execute", _pull_the_plug)
+            own_postgres.up()
+        assert stored, "the database was not cut off"
+        assert r.status_code == 503
+        assert count(pg_app, orm.handoffs) == 0 and count(pg_app, orm.disclosures) == 0
