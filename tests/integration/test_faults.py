@@ -38,6 +38,167 @@ from tests.integration.conftest import Inbox
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class StallingInbox(Inbox):
+    """An SMTP server that has the message as soon as it arrives, then waits ``stall`` seconds to say so."""
+
+    stall = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        await asyncio.sleep(self.stall)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def slow_smtp():
+    inbox = StallingInbox()
+    inbox.up()
+    yield inbox
+    inbox.stall = 0
+    inbox.down()
+
+
+@pytest.fixture
+def app_with_smtp(database_url, tmp_path):
+    """``app_with_smtp(clock, smtp_url)``: the app on this test's database; disposed at the end."""
+    made = []
+
+    def make(clock, smtp_url):
+        made.append(make_app(database_url, tmp_path, clock, ENV={"SMTP_URL": smtp_url}))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.extensions["referral"].engine.dispose()
+
+
+def queue_mail(app, n: int, now: datetime) -> list[str]:
+    """n messages due now; returns their Message-IDs in outbox order."""
+    with app.extensions["referral"].uow() as uow:
+        for i in range(n):
+            mail = OutgoingMail("offer", f"colleague{i}@example.org", f"A client for you ({i})", "text", "<p>html</p>")
+            outbox.queue(uow.session, mail, mail_from="Referral <no-reply@example.org>", now=now,
+                         member_id=None, referral_id=None)
+        uow.commit()
+    with app.extensions["referral"].engine.connect() as conn:
+        return list(conn.scalars(select(orm.outbox.c.message_id).order_by(orm.outbox.c.id)))
+
+
+def outbox_rows(app):
+    with app.extensions["referral"].engine.connect() as conn:
+        return conn.execute(select(orm.outbox).order_by(orm.outbox.c.id)).all()
+
+
+def worker_process(database_url: str, smtp_url: str, *args: str) -> subprocess.Popen:
+    """``flask --app web outbox work``, as the Procfile runs it."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SMTP_URL": smtp_url, "SECRET_KEY": "test-secret-key"}
+    flask = str(Path(sys.executable).with_name("flask"))
+    return subprocess.Popen([flask, "--app", "web", "outbox", "work", "--interval", "0.2", *args], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(condition, timeout: float = 30, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+class TestAWorkerKilledInTheMiddleOfABatch:
+    N = 8
+
+    def test_the_next_worker_sends_the_rest_after_the_lease_and_only_the_message_in_flight_twice(
+        self, database_url, app_with_smtp, slow_smtp
+    ):
+        clock = Clock(utcnow())
+        app = app_with_smtp(clock, slow_smtp.url)
+        ids = queue_mail(app, self.N, clock())
+        slow_smtp.stall = 1.0
+        with worker_process(database_url, slow_smtp.url) as first:
+            try:
+                # the third message has reached the server, which has not answered yet: kill the worker now
+                wait_for(lambda: len(slow_smtp.messages) >= 3, what="the first worker to send three messages")
+            finally:
+                first.send_signal(signal.SIGKILL)
+                first.wait(timeout=10)
+        in_flight = slow_smtp.messages[2]["Message-ID"]
+        slow_smtp.stall = 0
+
+        rows = outbox_rows(app)
+        assert [r.sent_at is not None for r in rows] == [True, True] + [False] * (self.N - 2)
+        leased = rows[2:]
+        assert all(r.claimed_until is not None and r.claimed_until > utcnow() for r in leased)
+
+        # a worker started at once leaves the abandoned rows alone: their lease still runs
+        with worker_process(database_url, slow_smtp.url, "--once") as second:
+            out, _ = second.communicate(timeout=60)
+        assert second.returncode == 0, out
+        assert len(slow_smtp.messages) == 3
+        assert [r.sent_at is not None for r in outbox_rows(app)].count(True) == 2
+
+        # once the lease has run out, the next round takes them
+        clock.now = max(r.claimed_until for r in leased) + timedelta(seconds=1)
+        r = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
+        assert r.exit_code == 0, r.output
+
+        sent = Counter(m["Message-ID"] for m in slow_smtp.messages)
+        assert set(sent) == set(ids), "a message was lost"
+        assert {mid for mid, n in sent.items() if n > 1} == {in_flight}
+        assert sent[in_flight] == 2
+        assert all(r.sent_at is not None and r.claimed_until is None for r in outbox_rows(app))
+
+
+class TestAWorkerWhoseBatchOutlastsItsLease:
+    """A slow mail server must not let a second worker take rows the first one is still sending."""
+
+    def test_a_second_worker_never_sends_what_a_slow_first_one_is_still_sending(
+        self, app_with_smtp, smtp
+    ):
+        clock = Clock(utcnow())
+        app = app_with_smtp(clock, smtp.url)
+        ids = queue_mail(app, 6, clock())
+        svc = app.extensions["referral"]
+        started = clock()
+
+        def other_worker():
+            delivery.work_once(svc.uow(), svc.settings, mailer_for(smtp.url), clock)
+
+        class SlowMailer:
+            """Each message takes two minutes to hand over; meanwhile other workers keep polling."""
+
+            sends_for_real = True
+
+            def __init__(self):
+                self.real = mailer_for(smtp.url)
+
+            def __enter__(self):
+                self.real.__enter__()
+                return self
+
+            def __exit__(self, *exc):
+                self.real.__exit__(*exc)
+
+            def send(self, msg):
+                self.real.send(msg)
+                clock.advance(minutes=2)
+                if clock() > started + outbox.LEASE:
+                    other_worker()
+
+        first = delivery.work_once(svc.uow(), svc.settings, SlowMailer(), clock)
+        assert 0 < first.sent < 6  # it stopped before its lease ran out
+        rest = [r for r in outbox_rows(app) if r.sent_at is None]
+        assert rest and all(r.claimed_until is None for r in rest)  # and let go of the rest at once
+        other_worker()
+        sent = Counter(m["Message-ID"] for m in smtp.messages)
+        assert sorted(sent) == sorted(ids) and max(sent.values()) == 1
+
+
 # --- the database goes away ---------------------------------------------------------------------------
 
 
