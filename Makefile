@@ -26,6 +26,7 @@ test: install
 bench: install
 	$(BIN)/python bench/match_bench.py
 	$(BIN)/python bench/network_bench.py
+	$(BIN)/python bench/http_bench.py --postgres
 
 lint: install
 	$(BIN)/ruff check referral web tests bench

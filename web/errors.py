@@ -1,11 +1,11 @@
 """One table from domain errors to HTTP answers; JSON for the API, a page for people."""
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound, ReferralError
-from web.extensions import api
+from web.extensions import api, login_manager
 
 STATUS = {NotFound: 404, IllegalTransition: 409, Conflict: 409, Invalid: 422}
 TITLE = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 503: "Service Unavailable"}
@@ -36,6 +36,10 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def _database_down(err):
         app.logger.error("database unavailable: %s", err)
+        if "_login_user" not in g:
+            # the page's header shows the logged-in member, whom Flask-Login would load from the
+            # database again: the error page itself would fail with a 500. Show it as to a visitor.
+            g._login_user = login_manager.anonymous_user()
         return answer(503, "The database is not answering right now. Nothing was saved; "
                            "please try again in a minute.")
 

@@ -23,6 +23,7 @@ from referral.adapters import orm
 
 __all__ = [
     "LEASE",
+    "LEASE_MARGIN",
     "MAX_ATTEMPTS",
     "OutgoingMail",
     "as_email",
@@ -32,11 +33,15 @@ __all__ = [
     "mark_logged",
     "mark_sent",
     "queue",
+    "release",
 ]
 
 OUTBOX = orm.outbox
 MAX_ATTEMPTS = 12  # about three days of tries with the backoff below
 LEASE = timedelta(minutes=5)
+#: a worker starts no new message this close to the end of its lease: one send (connect, TLS,
+#: DATA, each with a 30 s timeout) must finish before another worker may take the row
+LEASE_MARGIN = timedelta(minutes=2)
 LOGGED_NOTE = "SMTP_URL is not set: printed to the log and kept in the outbox"
 
 
@@ -112,7 +117,7 @@ def claim(session: Session, now: datetime, limit: int = 50, only_new: bool = Fal
     ).all()
     if not ids:
         return []
-    session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_until=now + LEASE))
+    session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids)).values(claimed_until=now + LEASE))  # see release()
     M, C = orm.members, orm.colleagues
     # mail sent on a member's behalf to someone else gets Reply-To: the member
     return session.execute(
@@ -123,6 +128,20 @@ def claim(session: Session, now: datetime, limit: int = 50, only_new: bool = Fal
         .where(OUTBOX.c.id.in_(ids))
         .order_by(OUTBOX.c.due_at, OUTBOX.c.id)
     ).all()
+
+
+def release(session: Session, outbox_ids: list[int], leased_until: datetime) -> int:
+    """Give back claimed rows not sent, so the next round takes them at once; returns how many.
+
+    Only rows still under this worker's lease (``claimed_until == leased_until``) are touched.
+    """
+    if not outbox_ids:
+        return 0
+    return session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(outbox_ids), OUTBOX.c.claimed_until == leased_until, OUTBOX.c.sent_at.is_(None))
+        .values(claimed_until=None)
+    ).rowcount
 
 
 def backoff(attempts: int) -> timedelta:

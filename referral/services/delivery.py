@@ -3,6 +3,12 @@
 ``work_once`` is what ``flask --app web outbox work`` runs in a loop. Each step is its
 own transaction, so a crash anywhere loses nothing: an unsent message stays due, and a
 claimed one becomes due again when its lease runs out.
+
+Delivery is at least once: a worker killed after the mail server took a message but
+before the row was marked sent leaves that one message to be sent again once the lease
+has run out. Nothing else is sent twice: a worker starts no message after its lease's
+last ``LEASE_MARGIN`` (a slow server would otherwise let another worker take rows it is
+still sending) and gives the rest of the batch back at once.
 """
 
 from __future__ import annotations
@@ -53,12 +59,20 @@ def work_once(
     report = WorkReport()
     report.expired = offers.expire_overdue(uow, settings, now=clock(), rank=rank)
     report.reminded = offers.send_reminders(uow, settings, now=clock())
+    claimed_at = clock()
     with uow:
-        rows = outbox.claim(uow.session, clock(), batch, only_new=not mailer.sends_for_real)
+        rows = outbox.claim(uow.session, claimed_at, batch, only_new=not mailer.sends_for_real)
         uow.commit()
+    leased_until = claimed_at + outbox.LEASE
     down: MailServerDown | None = None
     with mailer:
-        for row in rows:
+        for n, row in enumerate(rows):
+            if clock() >= leased_until - outbox.LEASE_MARGIN:
+                with uow:
+                    outbox.release(uow.session, [r.id for r in rows[n:]], leased_until)
+                    uow.commit()
+                log.warning("lease running out: %d messages of this batch left for the next round", len(rows) - n)
+                break
             error = str(down) if down else None
             if down is None:
                 try:

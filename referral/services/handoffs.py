@@ -99,7 +99,11 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
                    limit: int = 10) -> tuple[int, list[Candidate]]:
-    """Store an outgoing client (with disclosure version 1 and its SHA-256) and rank colleagues."""
+    """Store an outgoing client (with disclosure version 1 and its SHA-256) and rank colleagues.
+
+    Storing and ranking are one transaction: if the database fails half way, nothing is
+    stored, so the caller may simply try again without leaving a duplicate behind.
+    """
     with uow:
         facts = [Fact(f["date"], f["text"]) for f in data.get("facts", [])]
         handoff = Handoff(member_id, data["client"], data["reasons"], facts, data["disclosure"],
@@ -108,8 +112,9 @@ def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dic
         uow.session.add(handoff)
         uow.session.flush()
         handoff_id = handoff.id
+        ranked = rank(uow.session, state, handoff, now, limit)
         uow.commit()
-        return handoff_id, rank(uow.session, state, handoff, now, limit)
+        return handoff_id, ranked
 
 
 def candidates(uow: UnitOfWork, state: MatchState, member_id: int, handoff_id: int, now: datetime,
