@@ -32,8 +32,7 @@ from referral.adapters.outbox import OutgoingMail
 from referral.services import delivery
 from referral.services.members import create_member
 from tests import pgserver
-from tests.conftest import Clock, Member, _truncate, make_app
-from tests.integration.conftest import Inbox
+from tests.conftest import Clock, Inbox, Member, _truncate, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
