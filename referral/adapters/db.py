@@ -32,8 +32,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            # take the write lock at the start: concurrent writers queue instead of failing late
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # a writer takes the write lock at the start, so concurrent writers queue instead of
+            # failing late; a reader (UnitOfWork.reading) reads a snapshot and never waits
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, json_serializer=_json, pool_pre_ping=True)

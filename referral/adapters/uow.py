@@ -17,9 +17,21 @@ class UnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
         self.session: Session | None = None
+        self.read_only = False
+
+    def reading(self) -> Self:
+        """Make the next ``with`` block a read-only transaction.
+
+        On SQLite it takes no write lock (a plain ``BEGIN``), so readers never queue
+        behind writers; writing blocks start with ``BEGIN IMMEDIATE`` (see ``db.py``).
+        """
+        self.read_only = True
+        return self
 
     def __enter__(self) -> Self:
         self.session = self.session_factory()
+        if self.read_only:
+            self.session.connection(execution_options={"read_only": True})
         return self
 
     def __exit__(self, *exc) -> None:
@@ -27,9 +39,12 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
         self.session = None
+        self.read_only = False
 
     def commit(self) -> None:
         assert self.session is not None
+        if self.read_only:
+            raise RuntimeError("a reading() unit of work cannot commit")
         self.session.commit()
 
     def record_change(self, topic: str, ref_id: int, now: datetime) -> None:

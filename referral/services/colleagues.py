@@ -154,5 +154,5 @@ def import_colleagues(uow: UnitOfWork, member_id: int, rows: Iterable[tuple[int,
 
 
 def count(uow: UnitOfWork) -> int:
-    with uow:
+    with uow.reading():
         return uow.session.scalar(select(func.count()).select_from(Colleague))

@@ -120,7 +120,7 @@ def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dic
 def candidates(uow: UnitOfWork, state: MatchState, member_id: int, handoff_id: int, now: datetime,
                limit: int = 10) -> list[Candidate]:
     """Rank again (the network may have changed); another member's handoff raises ``NotFound``."""
-    with uow:
+    with uow.reading():
         return rank(uow.session, state, _owned(uow.session, member_id, handoff_id), now, limit)
 
 

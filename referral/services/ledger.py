@@ -119,7 +119,7 @@ def _names(session, ids) -> dict[int, str]:
 
 def member_ledger(uow: UnitOfWork, member_id: int) -> list[dict]:
     """The member's ledger: one row per counterpart (``given``, ``received``, ``returned``...)."""
-    with uow:
+    with uow.reading():
         s = uow.session
         me = member_colleague_id(s, member_id)
         flows = flows_of(s, me)
@@ -129,7 +129,7 @@ def member_ledger(uow: UnitOfWork, member_id: int) -> list[dict]:
 
 def ledger_row(uow: UnitOfWork, member_id: int, colleague_id: int) -> dict:
     """The member's account with one colleague (zeros when they never exchanged clients)."""
-    with uow:
+    with uow.reading():
         s = uow.session
         name = s.scalar(select(C.c.name).where(C.c.id == colleague_id))
         if name is None:
@@ -160,7 +160,7 @@ def record_outcome(uow: UnitOfWork, member_id: int, referral_id: int, note: str,
 
 def outcomes_for(uow: UnitOfWork, member_id: int) -> dict:
     """The member's referrals that may carry an outcome, and the thank-yous from the other side."""
-    with uow:
+    with uow.reading():
         s = uow.session
         me = member_colleague_id(s, member_id)
         rows = s.execute(
@@ -199,7 +199,7 @@ def monthly_flows(uow: UnitOfWork, member_id: int, now: datetime, months: int = 
     The return rate is the share of the clients the member gave (not as returns
     themselves) that came back, directly or through the network.
     """
-    with uow:
+    with uow.reading():
         s = uow.session
         me = member_colleague_id(s, member_id)
         flows = flows_of(s, me)

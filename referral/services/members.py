@@ -65,7 +65,7 @@ def create_member(uow: UnitOfWork, name: str, email: str, password: str | None, 
 
 def authenticate(uow: UnitOfWork, email: str, password: str) -> int | None:
     """The member id for a correct email and password, else None."""
-    with uow:
+    with uow.reading():
         member = uow.session.scalar(
             select(Member).join(Colleague).where(Colleague.email == email.strip().lower()))
         if member is not None and check_password(member.password_hash, password):
@@ -74,5 +74,5 @@ def authenticate(uow: UnitOfWork, email: str, password: str) -> int | None:
 
 
 def member_for_token(uow: UnitOfWork, token: str) -> int | None:
-    with uow:
+    with uow.reading():
         return uow.session.scalar(select(Member.id).where(Member.token_hash == hash_token(token)))

@@ -139,7 +139,7 @@ def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: Vi
     if not 0 <= query.depth <= MAX_DEPTH:
         raise Invalid({"depth": [f"Must be between 0 and {MAX_DEPTH}."]})
     today = now.date()
-    with uow:
+    with uow.reading():
         s = uow.session
         me = member_colleague_id(s, member_id)
         partners = _counterparts(s, me)

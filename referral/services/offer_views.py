@@ -50,7 +50,7 @@ def _as_dict(session, r: Referral) -> dict:
 
 def referral_json(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
     """One of the member's referrals; another member's or none: ``NotFound``."""
-    with uow:
+    with uow.reading():
         return _as_dict(uow.session, _mine(uow.session, member_id, referral_id))
 
 
@@ -59,7 +59,7 @@ def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
 
     Raises as :func:`referral.services.offers.check_answerable` when the link can no longer answer.
     """
-    with uow:
+    with uow.reading():
         s = uow.session
         r = check_answerable(s, claims.referral_id, claims.colleague_id, claims.jti, now, lock=False)
         h = r.handoff
@@ -123,7 +123,7 @@ def _mail_rows(session, where) -> list[dict]:
 
 def member_referral(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
     """The member's page for one referral: status, the letter to the client once accepted, its mail."""
-    with uow:
+    with uow.reading():
         s = uow.session
         r = _mine(s, member_id, referral_id)
         view = _as_dict(s, r)
@@ -135,7 +135,7 @@ def member_referral(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
 
 
 def member_referrals(uow: UnitOfWork, member_id: int) -> list[dict]:
-    with uow:
+    with uow.reading():
         s = uow.session
         me = s.scalar(select(Member.colleague_id).where(Member.id == member_id))
         rows = s.scalars(
@@ -149,5 +149,5 @@ def member_referrals(uow: UnitOfWork, member_id: int) -> list[dict]:
 
 def member_mail(uow: UnitOfWork, member_id: int) -> list[dict]:
     """Every message sent or waiting for the member's referrals, newest first."""
-    with uow:
+    with uow.reading():
         return _mail_rows(uow.session, orm.outbox.c.member_id == member_id)

@@ -496,7 +496,7 @@ def withdraw(uow: UnitOfWork, settings: Settings, *, member_id: int, referral_id
 
 def expire_overdue(uow: UnitOfWork, settings: Settings, *, now: datetime, rank: Ranker | None = None) -> int:
     """Expire every open offer past its time, one transaction each; returns how many expired."""
-    with uow:
+    with uow.reading():
         due = uow.session.scalars(
             select(Referral.id)
             .where(Referral.status == "offered", Referral.expires_at <= now)
@@ -519,7 +519,7 @@ def expire_overdue(uow: UnitOfWork, settings: Settings, *, now: datetime, rank: 
 def send_reminders(uow: UnitOfWork, settings: Settings, *, now: datetime) -> int:
     """Remind, once, each colleague who has not answered after ``reminder_after_hours``; returns how many."""
     cutoff = now - timedelta(hours=settings.reminder_after_hours)
-    with uow:
+    with uow.reading():
         due = uow.session.scalars(
             select(Referral.id).where(
                 Referral.status == "offered",

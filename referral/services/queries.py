@@ -37,7 +37,7 @@ def member_colleague_id(session, member_id: int) -> int:
 def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
                     per_page: int = 20) -> tuple[list[dict], int]:
     """One page of the directory, searched by name, specialty or clientele; and the total."""
-    with uow:
+    with uow.reading():
         s = uow.session
         me = member_colleague_id(s, member_id)
         where = []
@@ -54,7 +54,7 @@ def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
 
 
 def get_colleague(uow: UnitOfWork, member_id: int, colleague_id: int) -> dict | None:
-    with uow:
+    with uow.reading():
         s = uow.session
         row = s.execute(select(C).where(C.c.id == colleague_id)).first()
         if row is None:
@@ -66,7 +66,7 @@ def get_colleague(uow: UnitOfWork, member_id: int, colleague_id: int) -> dict | 
 def handoff_summaries(uow: UnitOfWork, member_id: int) -> list[dict]:
     """The member's outgoing clients, newest first, with the state of their latest offer."""
     H, R = orm.handoffs, orm.referrals
-    with uow:
+    with uow.reading():
         rows = uow.session.execute(select(H.c.id, H.c.client_name, H.c.client_needs, H.c.status, H.c.created_at)
                                    .where(H.c.member_id == member_id).order_by(H.c.id.desc())).all()
         latest = {}
@@ -80,7 +80,7 @@ def handoff_summaries(uow: UnitOfWork, member_id: int) -> list[dict]:
 def handoff_detail(uow: UnitOfWork, member_id: int, handoff_id: int) -> dict | None:
     """Everything the member wrote about one outgoing client, every disclosure version, the offers."""
     H, D, R = orm.handoffs, orm.disclosures, orm.referrals
-    with uow:
+    with uow.reading():
         s = uow.session
         row = s.execute(select(H).where(H.c.id == handoff_id, H.c.member_id == member_id)).first()
         if row is None:
@@ -98,5 +98,5 @@ def handoff_detail(uow: UnitOfWork, member_id: int, handoff_id: int) -> dict | N
 
 
 def colleague_names(uow: UnitOfWork, ids) -> dict[int, str]:
-    with uow:
+    with uow.reading():
         return dict(uow.session.execute(select(C.c.id, C.c.name).where(C.c.id.in_(list(ids)))).all())

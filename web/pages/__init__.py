@@ -21,7 +21,7 @@ def load_user(user_id: str):
     if not user_id.isdigit():
         return None
     M, C = orm.members, orm.colleagues
-    with uow() as u:
+    with uow().reading() as u:
         row = u.session.execute(select(M.c.id, M.c.colleague_id, C.c.name, C.c.email)
                                 .join(C, C.c.id == M.c.colleague_id).where(M.c.id == int(user_id))).first()
     return User(*row) if row else None
