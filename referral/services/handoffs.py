@@ -84,8 +84,8 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
     """Colleagues for this handoff, best first, with the contract's hard rules applied."""
     me = member_colleague_id(session, handoff.member_id)
-    answered = session.scalars(select(R.c.to_id).where(R.c.handoff_id == handoff.id,
-                                                       R.c.status.in_(("declined", "expired"))))
+    answered = [] if handoff.id is None else session.scalars(
+        select(R.c.to_id).where(R.c.handoff_id == handoff.id, R.c.status.in_(("declined", "expired"))))
     facts = {"member_id": me, "reasons": frozenset(handoff.reasons), "today": now.date(),
              "open_referrals": open_referral_counts(session), "excluded": frozenset(answered),
              "reciprocity": sent_to(session, me)}
@@ -101,20 +101,22 @@ def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dic
                    limit: int = 10) -> tuple[int, list[Candidate]]:
     """Store an outgoing client (with disclosure version 1 and its SHA-256) and rank colleagues.
 
-    Storing and ranking are one transaction: if the database fails half way, nothing is
-    stored, so the caller may simply try again without leaving a duplicate behind.
+    Ranking reads first, then one short transaction stores the handoff: if the database fails
+    half way nothing is stored, so the caller may simply try again without a duplicate, and
+    on SQLite the write lock is held only for the insert, not for the ranking.
     """
+    facts = [Fact(f["date"], f["text"]) for f in data.get("facts", [])]
+    handoff = Handoff(member_id, data["client"], data["reasons"], facts, data["disclosure"],
+                      data.get("exit_strategy", "refer_elsewhere"), data.get("finish_by"), now,
+                      auto_cascade=data.get("auto_cascade", False))
+    with uow.reading():
+        ranked = rank(uow.session, state, handoff, now, limit)  # a new handoff: no one declined it yet
     with uow:
-        facts = [Fact(f["date"], f["text"]) for f in data.get("facts", [])]
-        handoff = Handoff(member_id, data["client"], data["reasons"], facts, data["disclosure"],
-                          data.get("exit_strategy", "refer_elsewhere"), data.get("finish_by"), now,
-                          auto_cascade=data.get("auto_cascade", False))
         uow.session.add(handoff)
         uow.session.flush()
         handoff_id = handoff.id
-        ranked = rank(uow.session, state, handoff, now, limit)
         uow.commit()
-        return handoff_id, ranked
+    return handoff_id, ranked
 
 
 def candidates(uow: UnitOfWork, state: MatchState, member_id: int, handoff_id: int, now: datetime,
