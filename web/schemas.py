@@ -14,6 +14,14 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+ID_MAX = 2**31 - 1  # the database's INTEGER: a larger id cannot exist, and would fail in the driver
+
+
+def Id(strict: bool = True, **kwargs) -> fields.Integer:
+    """A row id in a request: an integer from 1 to ``ID_MAX`` (else 422 naming the field)."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, ID_MAX), **kwargs)
+
+
 class ColleagueSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = Trimmed(required=True, validate=validate.Length(1, 200))
@@ -51,7 +59,7 @@ class ColleagueQuerySchema(Schema):
 
 
 class ConnectionSchema(Schema):
-    colleague_id = fields.Integer(required=True, strict=True)
+    colleague_id = Id(required=True)
 
 
 class FactSchema(Schema):
@@ -91,7 +99,7 @@ class HandoffSchema(Schema):
 class OfferRequestSchema(Schema):
     """``{"colleague_id": ID}`` to offer to that colleague, or ``{"auto": true}`` for the best candidate."""
 
-    colleague_id = fields.Integer(strict=True, load_default=None, allow_none=True)
+    colleague_id = Id(load_default=None, allow_none=True)
     auto = fields.Boolean(load_default=False, truthy={True}, falsy={False})
 
     @validates_schema

@@ -1,0 +1,29 @@
+"""Hostile input: numbers past the database's range, oversized requests, over-long fields."""
+
+import pytest
+
+HUGE = 2**63  # past SQLite's and PostgreSQL's integers alike
+
+
+@pytest.mark.parametrize("path", [
+    f"/api/colleagues/{HUGE}", f"/api/handoffs/{HUGE}", f"/api/handoffs/{HUGE}/candidates",
+    f"/api/referrals/{HUGE}", f"/api/ledger/{HUGE}", f"/api/colleagues/{2**31}",
+])
+def test_an_id_past_the_databases_range_is_simply_not_found(client, member, path):
+    r = client.get(path, headers=member.headers)
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("url, body, field", [
+    ("/api/connections", {"colleague_id": HUGE}, "colleague_id"),
+    ("/api/connections", {"colleague_id": 0}, "colleague_id"),
+    ("/api/handoffs/1/offers", {"colleague_id": HUGE}, "colleague_id"),
+])
+def test_an_id_past_the_databases_range_in_a_body_answers_422_naming_the_field(client, member, url, body, field):
+    r = client.post(url, json=body, headers=member.headers)
+    assert r.status_code == 422 and field in r.get_json()["errors"]["json"], r.get_json()
+
+
+def test_a_network_centered_past_the_databases_range_answers_422(client, member):
+    r = client.get(f"/api/network?center={HUGE}", headers=member.headers)
+    assert r.status_code == 422 and "center" in r.get_json()["errors"]["query"]
