@@ -27,3 +27,14 @@ def test_an_id_past_the_databases_range_in_a_body_answers_422_naming_the_field(c
 def test_a_network_centered_past_the_databases_range_answers_422(client, member):
     r = client.get(f"/api/network?center={HUGE}", headers=member.headers)
     assert r.status_code == 422 and "center" in r.get_json()["errors"]["query"]
+
+
+@pytest.mark.parametrize("query", [f"page={HUGE}", f"page={2**62}&page_size=500"])
+def test_a_page_far_past_the_end_is_empty(client, member, query):
+    r = client.get(f"/api/colleagues?{query}", headers=member.headers)
+    assert r.status_code == 200 and r.get_json() == []
+
+
+def test_the_directory_page_far_past_the_end_is_empty(client, member, login):
+    login(member)
+    assert client.get(f"/colleagues/?page={HUGE}").status_code == 200
