@@ -1,5 +1,7 @@
 """Marshmallow schemas: one set validates the JSON API and the HTML forms alike."""
 
+from datetime import timezone
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
@@ -20,6 +22,15 @@ ID_MAX = 2**31 - 1  # the database's INTEGER: a larger id cannot exist, and woul
 def Id(strict: bool = True, **kwargs) -> fields.Integer:
     """A row id in a request: an integer from 1 to ``ID_MAX`` (else 422 naming the field)."""
     return fields.Integer(strict=strict, validate=validate.Range(1, ID_MAX), **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment stored as naive UTC, written with its offset (RFC 3339) so clients need not guess the zone."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ColleagueSchema(Schema):
@@ -121,10 +132,10 @@ class ReferralSchema(Schema):
     colleague_name = fields.String(allow_none=True)
     from_id = fields.Integer()
     to_id = fields.Integer()
-    offered_at = fields.DateTime()
-    expires_at = fields.DateTime(allow_none=True)
-    answered_at = fields.DateTime(allow_none=True)
-    reminded_at = fields.DateTime(allow_none=True)
+    offered_at = UtcDateTime()
+    expires_at = UtcDateTime(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
+    reminded_at = UtcDateTime(allow_none=True)
     decline_reason = fields.String(allow_none=True)
     disclosure_version = fields.Integer(allow_none=True)
     disclosure_sha256 = fields.String(allow_none=True)
@@ -177,7 +188,7 @@ class DisclosureVersionSchema(Schema):
     version = fields.Integer()
     text = fields.String()
     sha256 = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class HandoffSchemaOut(Schema):
@@ -191,14 +202,14 @@ class HandoffSchemaOut(Schema):
     exit_strategy = fields.String()
     finish_by = fields.Date(allow_none=True)
     auto_cascade = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class HandoffSummarySchema(Schema):
     id = fields.Integer()
     status = fields.String()
     client_name = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class DisclosureRevisionSchema(Schema):

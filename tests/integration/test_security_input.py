@@ -38,3 +38,13 @@ def test_a_page_far_past_the_end_is_empty(client, member, query):
 def test_the_directory_page_far_past_the_end_is_empty(client, member, login):
     login(member)
     assert client.get(f"/colleagues/?page={HUGE}").status_code == 200
+
+
+def test_moments_in_the_api_carry_their_utc_offset(client, member):
+    """RFC 3339 date-time, as the OpenAPI document promises: a client never has to guess the zone."""
+    body = {"client": {"name": "Quentin", "email": "q@example.org", "needs": "Books"},
+            "reasons": ["late_payments"], "disclosure": "Pays late."}
+    handoff = client.post("/api/handoffs", json=body, headers=member.headers).get_json()
+    got = client.get(f"/api/handoffs/{handoff['id']}", headers=member.headers).get_json()
+    assert got["created_at"] == "2026-11-25T09:00:00+00:00"
+    assert got["disclosures"][0]["created_at"].endswith("+00:00")
