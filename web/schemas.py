@@ -58,6 +58,25 @@ class ColleagueSchema(Schema):
         return data
 
 
+class ColleagueOutSchema(Schema):
+    """A colleague as the API answers it: what is stored, without the rules for input.
+
+    A member's own entry may have no specialty yet, so the answer cannot promise ``minItems: 1``.
+    """
+
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    specialties = fields.List(fields.String())
+    target_clientele = fields.String()
+    capacity = fields.Integer()
+    location = fields.String(allow_none=True)
+    remote = fields.Boolean()
+    dealbreakers = fields.List(fields.String())
+    paused_until = fields.Date(allow_none=True)
+    open_referrals = fields.Integer()
+
+
 class ColleaguePatchSchema(ColleagueSchema):
     """The same rules for a PATCH: only the fields given are checked and changed."""
 
@@ -151,7 +170,7 @@ class LetterFormSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(1, 20000))
 
 
-__all__ = ["ColleagueSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
+__all__ = ["ColleagueSchema", "ColleagueOutSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
 
 
 class CandidateSchema(Schema):

@@ -48,3 +48,13 @@ def test_moments_in_the_api_carry_their_utc_offset(client, member):
     got = client.get(f"/api/handoffs/{handoff['id']}", headers=member.headers).get_json()
     assert got["created_at"] == "2026-11-25T09:00:00+00:00"
     assert got["disclosures"][0]["created_at"].endswith("+00:00")
+
+
+def test_a_member_without_specialties_is_listed_as_the_schema_describes(client, member):
+    """A member's own entry may have no specialty; the answer's schema must not demand one."""
+    me = client.get(f"/api/colleagues/{member.colleague_id}", headers=member.headers).get_json()
+    assert me["specialties"] == []
+    spec = client.get("/api/openapi.json").get_json()
+    answer = spec["paths"]["/api/colleagues/{colleague_id}"]["get"]["responses"]["200"]
+    name = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "minItems" not in spec["components"]["schemas"][name]["properties"]["specialties"]
