@@ -2,7 +2,7 @@
 
 from flask import jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from web.extensions import api
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound, ReferralError
@@ -28,6 +28,14 @@ def answer(code: int, message: str, errors: dict | None = None):
 
 
 def register(app) -> None:
+    @app.before_request
+    def _refuse_oversized():
+        # werkzeug checks the size only when a view reads the body; a view that does not (a link
+        # whose token is bad) would answer as if nothing were wrong
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge(f"The request is larger than {limit // 1024} KiB.")
+
     @app.errorhandler(ReferralError)
     def _domain(err: ReferralError):
         code = next((c for cls, c in STATUS.items() if isinstance(err, cls)), 400)
@@ -43,6 +51,7 @@ def register(app) -> None:
     def _http(err: HTTPException):
         if wants_json():
             payload, code, headers = api.handle_http_exception(err)  # flask-smorest's error shape
+            payload.setdefault("message", err.description or err.name)  # a plain 404 or 413 says why too
             response = jsonify(payload)
             response.headers.update(headers or {})
         else:
