@@ -1,6 +1,6 @@
 """Marshmallow schemas: one set validates the JSON API and the HTML forms alike."""
 
-from datetime import timezone
+from datetime import UTC
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
@@ -29,7 +29,7 @@ class UtcDateTime(fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
 
 
