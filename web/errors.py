@@ -8,7 +8,9 @@ from web.extensions import api
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound, ReferralError
 
 STATUS = {NotFound: 404, IllegalTransition: 409, Conflict: 409, Invalid: 422}
-TITLE = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 503: "Service Unavailable"}
+TITLE = {404: "Not Found", 409: "Conflict", 413: "Request Entity Too Large", 422: "Unprocessable Entity",
+         429: "Too Many Requests", 503: "Service Unavailable"}
+TOO_MANY = "Too many attempts from your address ({limit}). Please wait a minute, then try again."
 
 
 def wants_json() -> bool:
@@ -49,6 +51,8 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
+        if err.code == 429:
+            err.description = TOO_MANY.format(limit=err.description)
         if wants_json():
             payload, code, headers = api.handle_http_exception(err)  # flask-smorest's error shape
             payload.setdefault("message", err.description or err.name)  # a plain 404 or 413 says why too
