@@ -58,3 +58,18 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client, member):
     cookie = session_cookie(client.post("/login", data={"email": member.email, "password": member.password}))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # BASE_URL is http://localhost:5000: the browser would drop it
+
+
+def test_the_session_cookie_is_secure_when_the_site_is_https(database_url, tmp_path, clock):
+    from referral.services.members import create_member
+
+    app = make_app(database_url, tmp_path, clock, ENV={"BASE_URL": "https://referrals.example"})
+    try:
+        create_member(app.extensions["referral"].uow(), "Maya", "maya@example.com", "correct-horse-1", clock())
+        r = app.test_client().post("/login", data={"email": "maya@example.com", "password": "correct-horse-1",
+                                                   "remember": "on"}, base_url="https://referrals.example")
+        assert r.status_code == 302
+        assert all("Secure" in c and "HttpOnly" in c for c in r.headers.getlist("Set-Cookie"))
+        assert "; Secure" in session_cookie(r)
+    finally:
+        app.extensions["referral"].engine.dispose()
