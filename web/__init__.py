@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
+from flask_smorest.spec.plugins import integerconverter2paramschema
+from werkzeug.routing import IntegerConverter
 
 from referral.adapters.db import make_engine, make_session_factory
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.services.handoffs import MatchState, rank
+from web.schemas import ID_MAX
 
 
 def utcnow() -> datetime:
@@ -36,6 +39,14 @@ class Services:
         return UnitOfWork(self.session_factory)
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a route: 0 to ``ID_MAX``, the database's INTEGER; a larger number is no row (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     test_config = test_config or {}
@@ -45,8 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https"),  # never sent over plain HTTP then
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.base_url.startswith("https"),
         API_TITLE="Referral network API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -55,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         RATELIMIT_ENABLED=True,
     )
     app.config.update({k: v for k, v in test_config.items() if k != "ENV"})
+    app.url_map.converters["int"] = IdConverter
 
     start_mappers()
     app.extensions["referral"] = Services(settings, app.config.get("CLOCK", utcnow))
@@ -68,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     smorest_api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
+    smorest_api.register_converter(IdConverter, integerconverter2paramschema)
     api.register(smorest_api)
     pages.register(app)
     errors.register(app)

@@ -2,13 +2,15 @@
 
 from flask import g, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound, ReferralError
 from web.extensions import api, login_manager
 
 STATUS = {NotFound: 404, IllegalTransition: 409, Conflict: 409, Invalid: 422}
-TITLE = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 503: "Service Unavailable"}
+TITLE = {404: "Not Found", 409: "Conflict", 413: "Request Entity Too Large", 422: "Unprocessable Entity",
+         429: "Too Many Requests", 503: "Service Unavailable"}
+TOO_MANY = "Too many attempts from your address ({limit}). Please wait a minute, then try again."
 
 
 def wants_json() -> bool:
@@ -28,6 +30,14 @@ def answer(code: int, message: str, errors: dict | None = None):
 
 
 def register(app) -> None:
+    @app.before_request
+    def _refuse_oversized():
+        # werkzeug checks the size only when a view reads the body; a view that does not (a link
+        # whose token is bad) would answer as if nothing were wrong
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge(f"The request is larger than {limit // 1024} KiB.")
+
     @app.errorhandler(ReferralError)
     def _domain(err: ReferralError):
         code = next((c for cls, c in STATUS.items() if isinstance(err, cls)), 400)
@@ -45,8 +55,11 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
+        if err.code == 429:
+            err.description = TOO_MANY.format(limit=err.description)
         if wants_json():
             payload, code, headers = api.handle_http_exception(err)  # flask-smorest's error shape
+            payload.setdefault("message", err.description or err.name)  # a plain 404 or 413 says why too
             response = jsonify(payload)
             response.headers.update(headers or {})
         else:

@@ -3,11 +3,11 @@
 from marshmallow import Schema, fields, validate
 
 from referral.services.network import MAX_DEPTH, ViewQuery
-from web.schemas import Trimmed
+from web.schemas import Id, Trimmed
 
 
 class NetworkQuerySchema(Schema):
-    center = fields.Integer(load_default=None, allow_none=True,
+    center = Id(strict=False, load_default=None, allow_none=True,
                             metadata={"description": "colleague id; default: the calling member"})
     depth = fields.Integer(load_default=2, validate=validate.Range(0, MAX_DEPTH),
                            metadata={"description": "hops from the center"})

@@ -1,5 +1,7 @@
 """Marshmallow schemas: one set validates the JSON API and the HTML forms alike."""
 
+from datetime import UTC
+
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
@@ -12,6 +14,23 @@ class Trimmed(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+ID_MAX = 2**31 - 1  # the database's INTEGER: a larger id cannot exist, and would fail in the driver
+
+
+def Id(strict: bool = True, **kwargs) -> fields.Integer:
+    """A row id in a request: an integer from 1 to ``ID_MAX`` (else 422 naming the field)."""
+    return fields.Integer(strict=strict, validate=validate.Range(1, ID_MAX), **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment stored as naive UTC, written with its offset (RFC 3339) so clients need not guess the zone."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ColleagueSchema(Schema):
@@ -39,6 +58,25 @@ class ColleagueSchema(Schema):
         return data
 
 
+class ColleagueOutSchema(Schema):
+    """A colleague as the API answers it: what is stored, without the rules for input.
+
+    A member's own entry may have no specialty yet, so the answer cannot promise ``minItems: 1``.
+    """
+
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    specialties = fields.List(fields.String())
+    target_clientele = fields.String()
+    capacity = fields.Integer()
+    location = fields.String(allow_none=True)
+    remote = fields.Boolean()
+    dealbreakers = fields.List(fields.String())
+    paused_until = fields.Date(allow_none=True)
+    open_referrals = fields.Integer()
+
+
 class ColleaguePatchSchema(ColleagueSchema):
     """The same rules for a PATCH: only the fields given are checked and changed."""
 
@@ -51,7 +89,7 @@ class ColleagueQuerySchema(Schema):
 
 
 class ConnectionSchema(Schema):
-    colleague_id = fields.Integer(required=True, strict=True)
+    colleague_id = Id(required=True)
 
 
 class FactSchema(Schema):
@@ -91,7 +129,7 @@ class HandoffSchema(Schema):
 class OfferRequestSchema(Schema):
     """``{"colleague_id": ID}`` to offer to that colleague, or ``{"auto": true}`` for the best candidate."""
 
-    colleague_id = fields.Integer(strict=True, load_default=None, allow_none=True)
+    colleague_id = Id(load_default=None, allow_none=True)
     auto = fields.Boolean(load_default=False, truthy={True}, falsy={False})
 
     @validates_schema
@@ -113,10 +151,10 @@ class ReferralSchema(Schema):
     colleague_name = fields.String(allow_none=True)
     from_id = fields.Integer()
     to_id = fields.Integer()
-    offered_at = fields.DateTime()
-    expires_at = fields.DateTime(allow_none=True)
-    answered_at = fields.DateTime(allow_none=True)
-    reminded_at = fields.DateTime(allow_none=True)
+    offered_at = UtcDateTime()
+    expires_at = UtcDateTime(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
+    reminded_at = UtcDateTime(allow_none=True)
     decline_reason = fields.String(allow_none=True)
     disclosure_version = fields.Integer(allow_none=True)
     disclosure_sha256 = fields.String(allow_none=True)
@@ -132,7 +170,7 @@ class LetterFormSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(1, 20000))
 
 
-__all__ = ["ColleaguePatchSchema", "ColleagueQuerySchema", "ColleagueSchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
+__all__ = ["ColleagueOutSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ColleagueSchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
 
 
 class CandidateSchema(Schema):
@@ -169,7 +207,7 @@ class DisclosureVersionSchema(Schema):
     version = fields.Integer()
     text = fields.String()
     sha256 = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class HandoffSchemaOut(Schema):
@@ -183,14 +221,14 @@ class HandoffSchemaOut(Schema):
     exit_strategy = fields.String()
     finish_by = fields.Date(allow_none=True)
     auto_cascade = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class HandoffSummarySchema(Schema):
     id = fields.Integer()
     status = fields.String()
     client_name = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class DisclosureRevisionSchema(Schema):

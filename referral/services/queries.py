@@ -36,7 +36,11 @@ def member_colleague_id(session, member_id: int) -> int:
 
 def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
                     per_page: int = 20) -> tuple[list[dict], int]:
-    """One page of the directory, searched by name, specialty or clientele; and the total."""
+    """One page of the directory, searched by name, specialty or clientele; and the total.
+
+    A page past the end is empty, however far past: the offset never reaches the database's limit.
+    """
+    offset = (page - 1) * per_page
     with uow.reading():
         s = uow.session
         me = member_colleague_id(s, member_id)
@@ -47,8 +51,10 @@ def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
                              func.lower(cast(C.c.specialties, String)).like(like),
                              func.lower(func.coalesce(C.c.location, "")).like(like)))
         total = s.scalar(select(func.count()).select_from(C).where(*where))
+        if offset >= total:
+            return [], total
         rows = s.execute(select(C).where(*where).order_by(func.lower(C.c.name), C.c.id)
-                         .limit(per_page).offset((page - 1) * per_page)).all()
+                         .limit(per_page).offset(offset)).all()
         counts = open_referral_counts(s, [r.id for r in rows])
         return [colleague_row(r, counts.get(r.id, 0), me in (r.added_by_id, r.id)) for r in rows], total
 

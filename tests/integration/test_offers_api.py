@@ -22,7 +22,7 @@ def test_an_offer_answers_201_with_the_offered_referral_open_for_72_hours(
     got = r.get_json()
     assert got["status"] == "offered" and got["id"] > 0
     assert (got["colleague_id"], got["handoff_id"], got["colleague_name"]) == (ana["id"], handoff, "Ana Ruiz")
-    assert (got["offered_at"], got["expires_at"]) == ("2026-11-25T09:00:00", "2026-11-28T09:00:00")
+    assert (got["offered_at"], got["expires_at"]) == ("2026-11-25T09:00:00+00:00", "2026-11-28T09:00:00+00:00")
     assert client.get(f"/api/referrals/{got['id']}", headers=member.headers).get_json() == got
     assert (
         client.get(f"/api/colleagues/{ana['id']}", headers=member.headers).get_json()["open_referrals"] == 1

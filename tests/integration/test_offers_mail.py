@@ -78,7 +78,7 @@ def test_accepting_requires_ticking_the_fair_warning_then_both_sides_are_told(
 
     got = client.get(f"/api/referrals/{referral['id']}", headers=member.headers).get_json()
     disclosure = "Pays every invoice about six weeks late, but always pays in the end."
-    assert got["status"] == "accepted" and got["answered_at"] == "2026-11-25T09:00:00"
+    assert got["status"] == "accepted" and got["answered_at"] == "2026-11-25T09:00:00+00:00"
     assert (
         got["acknowledged_sha256"]
         == hashlib.sha256(disclosure.encode()).hexdigest()

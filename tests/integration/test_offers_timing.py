@@ -153,7 +153,7 @@ def test_the_reminder_and_expiry_periods_come_from_the_environment(
             json={"colleague_id": three[0]["id"]},
             headers={"Authorization": f"Bearer {token}"},
         )
-        assert r.get_json()["expires_at"] == "2026-11-25T11:00:00"
+        assert r.get_json()["expires_at"] == "2026-11-25T11:00:00+00:00"
         clock.advance(hours=1)
         runner.invoke(args=["outbox", "work", "--once"])
         assert smtp.one("ana@example.org", "Reminder")

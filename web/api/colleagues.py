@@ -6,7 +6,13 @@ from flask_smorest import abort
 from referral.services import colleagues, queries
 from web.api import api_blueprint
 from web.context import member_id, now, uow
-from web.schemas import ColleaguePatchSchema, ColleagueQuerySchema, ColleagueSchema, ConnectionSchema
+from web.schemas import (
+    ColleagueOutSchema,
+    ColleaguePatchSchema,
+    ColleagueQuerySchema,
+    ColleagueSchema,
+    ConnectionSchema,
+)
 
 blp = api_blueprint("colleagues", "The colleague directory and whom each member knows")
 
@@ -21,7 +27,7 @@ def _found(colleague_id: int) -> dict:
 @blp.route("/colleagues")
 class Colleagues(MethodView):
     @blp.arguments(ColleagueQuerySchema, location="query")
-    @blp.response(200, ColleagueSchema(many=True))
+    @blp.response(200, ColleagueOutSchema(many=True))
     @blp.paginate(page_size=50, max_page_size=500)
     def get(self, args, pagination_parameters):
         """The network's colleagues, searched by name, specialty, clientele or place (``q``)."""
@@ -30,7 +36,7 @@ class Colleagues(MethodView):
         return rows
 
     @blp.arguments(ColleagueSchema)
-    @blp.response(201, ColleagueSchema)
+    @blp.response(201, ColleagueOutSchema)
     def post(self, fields):
         """Add a colleague to the network."""
         new_id = colleagues.add_colleague(uow(), member_id(), fields, now())
@@ -39,12 +45,12 @@ class Colleagues(MethodView):
 
 @blp.route("/colleagues/<int:colleague_id>")
 class ColleagueById(MethodView):
-    @blp.response(200, ColleagueSchema)
+    @blp.response(200, ColleagueOutSchema)
     def get(self, colleague_id):
         return _found(colleague_id)
 
     @blp.arguments(ColleaguePatchSchema)
-    @blp.response(200, ColleagueSchema)
+    @blp.response(200, ColleagueOutSchema)
     def patch(self, fields, colleague_id):
         """Change some fields; pause with ``paused_until``."""
         colleagues.edit_colleague(uow(), member_id(), colleague_id, fields, now())

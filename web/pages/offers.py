@@ -12,6 +12,7 @@ from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFoun
 from referral.services import offer_views, offers
 from referral.services.mailbox import when
 from web.context import member_id, now, services, uow
+from web.extensions import limiter
 from web.forms import integer_or_text, validate
 from web.pages import members_blueprint
 from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema
@@ -20,6 +21,8 @@ links_bp = Blueprint("answers", __name__, url_prefix="/offers")
 referrals_bp = members_blueprint("referrals", __name__, url_prefix="/referrals")
 outbox_bp = members_blueprint("outbox", __name__)
 blueprints = (links_bp, referrals_bp, outbox_bp)
+# anyone with the address can try tokens here: per IP, GET and POST alike
+limiter.limit("30 per minute")(links_bp)
 
 
 # --- the colleague's answer page: public, reached only through a signed link ------------------

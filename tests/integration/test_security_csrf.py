@@ -1,0 +1,89 @@
+"""CSRF: every HTML form refuses a POST without its token and works with the token from its page.
+
+The list of forms is the app's own: every POST rule outside /api. A new form that is not
+listed here fails ``test_every_form_route_is_covered``, so none can slip through untested.
+"""
+
+import pytest
+
+from tests.conftest import make_app
+from tests.integration.security_world import build, csrf_from, log_in
+
+
+@pytest.fixture
+def app(database_url, tmp_path, clock):
+    app = make_app(database_url, tmp_path, clock, WTF_CSRF_ENABLED=True)
+    yield app
+    app.extensions["referral"].engine.dispose()
+
+
+@pytest.fixture
+def world(app, client, member, make_colleague, clock):
+    return build(app, client, member, make_colleague, clock)
+
+
+# endpoint -> (page with the form, path the form posts to, data, answers that mean "it worked")
+def scenarios(w, member):
+    colleague = f"/colleagues/{w.ana['id']}"
+    return {
+        "auth.login": ("/login", "/login", {"email": member.email, "password": member.password}, {302}),
+        "auth.logout": ("/colleagues/", "/logout", {}, {302}),
+        "directory.new": ("/colleagues/new", "/colleagues/new",
+                          {"name": "Dina Vos", "email": "dina@example.org", "specialties": "tax"}, {302}),
+        "directory.edit": (f"{colleague}/edit", f"{colleague}/edit",
+                           {"name": "Ana Ruiz", "email": "ana@example.org", "specialties": "payroll"}, {302}),
+        "directory.pause": (colleague, f"{colleague}/pause", {"paused_until": "2026-12-24"}, {302}),
+        "directory.connect": (f"/colleagues/{w.cleo['id']}", f"/colleagues/{w.cleo['id']}/connect", {}, {302}),
+        "directory.delete": (f"/colleagues/{w.cleo['id']}", f"/colleagues/{w.cleo['id']}/delete", {}, {302}),
+        "handoffs.new": ("/handoffs/new", "/handoffs/new",
+                         {"client.name": "Quentin", "client.email": "q@example.org", "client.needs": "Books",
+                          "reasons": "late_payments", "disclosure": "Pays late.", "tone_ok": "on"}, {302}),
+        "handoffs.revise": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/disclosure",
+                            {"disclosure": "Pays about six weeks late."}, {302}),
+        "referrals.create": (f"/handoffs/{w.fresh_handoff}", "/referrals/offer",
+                             {"handoff_id": str(w.fresh_handoff), "colleague_id": str(w.cleo["id"])}, {302}),
+        "referrals.withdraw": (f"/referrals/{w.offered}", f"/referrals/{w.offered}/withdraw", {}, {302}),
+        "referrals.send_letter": (f"/referrals/{w.accepted}", f"/referrals/{w.accepted}/letter",
+                                  {"subject": "Your new bookkeeper", "body": "Dear Quentin, meet Ben."}, {302}),
+        "ledger.outcome": ("/ledger/", f"/ledger/referrals/{w.accepted}/outcome", {"note": "Signed up"}, {302}),
+        "answers.act": (w.links["decline"], w.links["decline"], {"reason": "Too busy"}, {200}),
+    }
+
+
+FORM_ENDPOINTS = sorted([
+    "auth.login", "auth.logout", "directory.new", "directory.edit", "directory.pause", "directory.connect",
+    "directory.delete", "handoffs.new", "handoffs.revise", "referrals.create", "referrals.withdraw",
+    "referrals.send_letter", "ledger.outcome", "answers.act",
+])
+
+
+def test_every_form_route_is_covered(app):
+    posts = {r.endpoint for r in app.url_map.iter_rules()
+             if "POST" in r.methods and not r.rule.startswith("/api/")}
+    assert posts == set(FORM_ENDPOINTS)
+
+
+@pytest.mark.parametrize("endpoint", FORM_ENDPOINTS)
+def test_a_form_post_without_its_token_is_refused(client, member, world, endpoint):
+    log_in(client, member)
+    _, action, data, _ = scenarios(world, member)[endpoint]
+    r = client.post(action, data=data)
+    assert r.status_code == 400, r.get_data(as_text=True)[:300]
+    assert "CSRF" in r.get_data(as_text=True) or "form has expired" in r.get_data(as_text=True)
+    r = client.post(action, data={**data, "csrf_token": "forged"})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("endpoint", FORM_ENDPOINTS)
+def test_a_form_post_with_the_token_from_its_page_works(client, member, world, endpoint):
+    if endpoint != "auth.login":
+        log_in(client, member)
+    page, action, data, ok = scenarios(world, member)[endpoint]
+    r = client.post(action, data={**data, "csrf_token": csrf_from(client, page, action)})
+    assert r.status_code in ok, r.get_data(as_text=True)[:500]
+
+
+def test_the_api_needs_no_csrf_token(client, member):
+    r = client.post("/api/colleagues", json={"name": "Dina Vos", "email": "dina@example.org",
+                                             "specialties": ["tax"]}, headers=member.headers)
+    assert r.status_code == 201
