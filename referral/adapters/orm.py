@@ -79,7 +79,6 @@ handoffs = Table(
     Column("exit_strategy", String(32), nullable=False),
     Column("finish_by", Date),
     Column("auto_cascade", Boolean, nullable=False, server_default=text("false")),
-    Column("status", String(16), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )

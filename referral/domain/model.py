@@ -132,7 +132,6 @@ class Handoff:
         self.exit_strategy = exit_strategy
         self.finish_by = finish_by
         self.auto_cascade = auto_cascade
-        self.status = "open"
         self.created_at = self.updated_at = now
         self.disclosures = [Disclosure(1, disclosure, now)]
 

@@ -69,18 +69,31 @@ def get_colleague(uow: UnitOfWork, member_id: int, colleague_id: int) -> dict | 
         return colleague_row(row, open_referral_counts(s, [row.id]).get(row.id, 0), me in (row.added_by_id, row.id))
 
 
+def handoff_status(offer_statuses) -> str:
+    """``placed`` once a colleague accepted, ``offered`` while an offer waits, else ``open``.
+
+    Derived from the offers every time, so it can never disagree with them.
+    """
+    statuses = set(offer_statuses)
+    if statuses & {"accepted", "completed"}:
+        return "placed"
+    return "offered" if "offered" in statuses else "open"
+
+
 def handoff_summaries(uow: UnitOfWork, member_id: int) -> list[dict]:
-    """The member's outgoing clients, newest first, with the state of their latest offer."""
+    """The member's outgoing clients, newest first, with their status and latest offer."""
     H, R = orm.handoffs, orm.referrals
     with uow.reading():
-        rows = uow.session.execute(select(H.c.id, H.c.client_name, H.c.client_needs, H.c.status, H.c.created_at)
+        rows = uow.session.execute(select(H.c.id, H.c.client_name, H.c.client_needs, H.c.created_at)
                                    .where(H.c.member_id == member_id).order_by(H.c.id.desc())).all()
-        latest = {}
+        offers: dict[int, list] = {}
         if rows:
             q = (select(R.c.handoff_id, R.c.status, C.c.name).join(C, C.c.id == R.c.to_id)
                  .where(R.c.handoff_id.in_([r.id for r in rows])).order_by(R.c.id))
-            latest = {r.handoff_id: (r.status, r.name) for r in uow.session.execute(q)}
-        return [dict(r._mapping, offer=latest.get(r.id)) for r in rows]
+            for r in uow.session.execute(q):
+                offers.setdefault(r.handoff_id, []).append((r.status, r.name))
+        return [dict(r._mapping, offer=offers[r.id][-1] if r.id in offers else None,
+                     status=handoff_status(st for st, _ in offers.get(r.id, ()))) for r in rows]
 
 
 def handoff_detail(uow: UnitOfWork, member_id: int, handoff_id: int) -> dict | None:
@@ -100,7 +113,7 @@ def handoff_detail(uow: UnitOfWork, member_id: int, handoff_id: int) -> dict | N
         data = dict(row._mapping)
         client = {k[len("client_"):]: data.pop(k) for k in list(data) if k.startswith("client_")}
         return dict(data, client=client, disclosures=versions, disclosure=versions[-1]["text"],
-                    offers=offers)
+                    offers=offers, status=handoff_status(o["status"] for o in offers))
 
 
 def colleague_names(uow: UnitOfWork, ids) -> dict[int, str]:

@@ -139,3 +139,23 @@ def test_another_members_referral_page_and_api_answer_404(client, make_member, o
     login(other)
     assert client.get(f"/referrals/{referral_id}").status_code == 404
     assert client.post(f"/referrals/{referral_id}/withdraw").status_code == 404
+
+
+def test_the_handoff_says_whether_it_is_open_offered_or_placed(client, member, offered, make_colleague):
+    referral_id, links = offered
+    handoff_id = client.get(f"/api/referrals/{referral_id}", headers=member.headers).get_json()["handoff_id"]
+    status = lambda: client.get(f"/api/handoffs/{handoff_id}", headers=member.headers).get_json()["status"]
+    listed = lambda: {h["id"]: h["status"] for h in client.get("/api/handoffs", headers=member.headers).get_json()}
+    assert status() == "offered" and listed()[handoff_id] == "offered"
+    client.post(links["decline"], data={})
+    assert status() == "open" and listed()[handoff_id] == "open"
+    bo = make_colleague(name="Bo Lind", email="bo@example.org")
+    client.post(f"/api/handoffs/{handoff_id}/offers", json={"colleague_id": bo["id"]}, headers=member.headers)
+    assert status() == "offered"
+
+
+def test_an_accepted_handoff_is_placed(client, member, offered):
+    referral_id, links = offered
+    handoff_id = client.get(f"/api/referrals/{referral_id}", headers=member.headers).get_json()["handoff_id"]
+    client.post(links["accept"], data={"acknowledged": "yes"})
+    assert client.get(f"/api/handoffs/{handoff_id}", headers=member.headers).get_json()["status"] == "placed"
