@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -13,7 +15,7 @@ from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.model import Colleague, Member, Referral
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
-from referral.services.offers import check_answerable, letter_for
+from referral.services.offers import ANSWER_PATH, check_answerable, letter_for
 
 __all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
 
@@ -81,6 +83,15 @@ def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
         }
 
 
+# the Accept/Decline links are the colleague's alone: a member reading the copy must not be able to
+# answer in the colleague's name
+_ANSWER_LINK = re.compile(r"\S*" + re.escape(ANSWER_PATH.split("{")[0]) + r"[\w.-]+")
+
+
+def _without_answer_links(text: str) -> str:
+    return _ANSWER_LINK.sub("[the colleague's personal link]", text)
+
+
 def _mail_rows(session, where) -> list[dict]:
     OB, AT = orm.outbox, orm.outbox_attempts
     rows = session.execute(
@@ -115,7 +126,7 @@ def _mail_rows(session, where) -> list[dict]:
                 "attempts": row.attempts,
                 "last_error": row.last_error,
                 "tries": [{"at": t.at, "error": t.error} for t in tries],
-                "text": row.text_body,
+                "text": _without_answer_links(row.text_body),
             }
         )
     return out

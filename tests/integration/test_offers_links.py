@@ -159,3 +159,13 @@ def test_an_accepted_handoff_is_placed(client, member, offered):
     handoff_id = client.get(f"/api/referrals/{referral_id}", headers=member.headers).get_json()["handoff_id"]
     client.post(links["accept"], data={"acknowledged": "yes"})
     assert client.get(f"/api/handoffs/{handoff_id}", headers=member.headers).get_json()["status"] == "placed"
+
+
+def test_the_member_reading_the_offer_mail_cannot_answer_in_the_colleagues_name(client, member, offered, login):
+    referral_id, links = offered
+    login(member)
+    for page in ("/mail", f"/referrals/{referral_id}"):
+        html = client.get(page).get_data(as_text=True)
+        assert "would like to refer a client to you" in html  # the copy is there to read...
+        assert links["accept"] not in html and links["decline"] not in html  # ...without the links
+        assert "personal link" in html
