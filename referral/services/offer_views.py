@@ -92,7 +92,7 @@ def _without_answer_links(text: str) -> str:
 
 
 def _mail_rows(session, where) -> list[dict]:
-    OB, AT = orm.outbox, orm.outbox_attempts
+    OB = orm.outbox
     rows = session.execute(
         select(OB).where(where).order_by(OB.c.created_at.desc(), OB.c.id.desc()).limit(500)
     ).all()
@@ -108,9 +108,6 @@ def _mail_rows(session, where) -> list[dict]:
             state = "retrying"
         else:
             state = "queued"
-        tries = session.execute(
-            select(AT.c.at, AT.c.error).where(AT.c.outbox_id == row.id).order_by(AT.c.at)
-        ).all()
         out.append(
             {
                 "id": row.id,
@@ -124,7 +121,6 @@ def _mail_rows(session, where) -> list[dict]:
                 "state": state,
                 "attempts": row.attempts,
                 "last_error": row.last_error,
-                "tries": [{"at": t.at, "error": t.error} for t in tries],
                 "text": _without_answer_links(row.text_body),
             }
         )
