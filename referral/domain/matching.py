@@ -13,30 +13,37 @@ and company) goes through the same analysis (:mod:`referral.domain.text`,
 3. words are stemmed ("photographer" ~ "photography"), stopwords and chatter are dropped;
 4. thesaurus phrases become concepts ("do my books" -> *bookkeeping*).
 
-Each resulting *term* (stem or concept) gets a weight: how the client said it (word 1,
-corrected typo, abbreviation, concept) times where they said it (needs, industry, company).
-Two scores are summed with IDF weights (rare terms count more, computed over the network):
+Each resulting *term* (stem, two-word phrase or concept) gets a weight: how the client said
+it (word 1, corrected typo, abbreviation, concept) times where (needs, industry, company),
+more if repeated; sentences of a long request that do not say what is wanted count less.
+Terms from one word of the client form a group and a colleague scores the best term of each
+group (plus a little of the others), so one word never counts twice. Two scores are summed
+with IDF weights (rare terms count more; computed over the network with a prior so that small
+networks behave):
 
-* **specialty score** ``S``: the client's terms against the colleague's specialties, lightly
-  normalised for long specialty lists; the client's industry counts weakly here;
+* **specialty score** ``S``: the client's terms against the colleague's specialties (a
+  specialty's head word counts fully, its modifiers less: "event photography" is photography),
+  lightly normalised for long specialty lists; the client's industry counts weakly here;
 * **clientele score** ``C``: the client's industry, company and needs against the colleague's
-  ``target_clientele``; it decides between two colleagues of the same trade.
+  ``target_clientele``, with the clientele thesaurus; it decides between two of one trade.
 
 Colleagues whose ``S`` stays below ``Weights.min_relevance`` are not candidates, so an
-unrelated network yields ``[]``. Text points ``P = text_points * (1 - exp(-(S + w*C) / scale))``
-are followed by small soft points (known directly, a mutual colleague, spare capacity,
-clients sent to the member before, same place as the client) for a score from 0 to 100,
-ties broken by colleague id. Hard rules (:func:`hard_rule`) exclude, never penalise.
+unrelated network yields ``[]``. Text points ``text_points * (1 - exp(-(S + w*C) / scale))``
+(at most 92) are followed by small soft points (known directly, a mutual colleague, spare
+capacity, clients sent to the member before, same place as the client; at most 8) for a score
+from 0 to 100, ties broken by colleague id. Hard rules (:func:`hard_rule`) exclude, never
+penalise.
 
 Cost
 ----
 :class:`MatchIndex` keeps postings (term -> colleague rows and weights) and numpy columns for
 the hard rules, updated by :meth:`MatchIndex.upsert` in time linear in one profile. A query
-costs its analysis (a ``rapidfuzz`` lookup per unknown word), one vectorised addition per
-query term over that term's postings, vectorised hard rules over the colleagues that matched,
-and exact Python scoring of a shortlist only (those whose text points could still reach the
-top ``limit`` with the largest soft bonus). :func:`brute_force_rank` scores every profile with
-the same functions and serves as the reference: both return identical lists.
+costs its analysis (a ``rapidfuzz`` lookup per unknown word, cached), one vectorised update per
+query term over that term's postings, vectorised hard rules and soft points over the
+colleagues that matched, and exact Python scoring of the few that can reach the top ``limit``.
+:func:`brute_force_rank` scores every profile with the same Python functions and is the
+reference: both return identical lists. With 100,000 profiles a request takes a few
+milliseconds (``bench/match_bench.py``); the brute force takes seconds.
 
 >>> idx = MatchIndex([Profile(1, "Ana", ("bookkeeping", "payroll"), "tradespeople"),
 ...                   Profile(2, "Bo", ("wedding photography",))])
@@ -221,11 +228,6 @@ class Weights:
     reciprocity_full: int = 3
     same_location: float = 2.0
     explain_lines: int = 4
-
-    @property
-    def soft_points(self) -> float:
-        """The most soft points a colleague can get."""
-        return self.connection + self.mutual + self.spare_capacity + self.reciprocity + self.same_location
 
 
 @dataclass
@@ -679,20 +681,23 @@ def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> l
     return lines
 
 
-def _candidate(doc: _Doc, s: float, c: float, query: _Query, client: ClientNeed, ctx: MatchContext,
-               vocab: _Vocabulary, names: Mapping[int, str]) -> Candidate:
-    w = vocab.weights
-    soft, why = _soft(doc.profile, client, ctx, w, names)
-    score = round(min(100.0, _text_points(s, c, w) + soft), 2)
-    return Candidate(doc.profile.id, score, tuple(_text_reasons(doc, query, vocab, w) + why))
-
-
 def _finish(scored: list[tuple[_Doc, float, float]], query: _Query, client: ClientNeed, ctx: MatchContext,
             vocab: _Vocabulary, names: Mapping[int, str], limit: int) -> list[Candidate]:
-    """Exact scores for eligible, relevant colleagues; best first, ties by id; at most ``limit``."""
-    out = [_candidate(doc, s, c, query, client, ctx, vocab, names) for doc, s, c in scored]
-    out.sort(key=lambda cand: (-cand.score, cand.colleague_id))
-    return out[: max(0, limit)]
+    """Exact scores for eligible, relevant colleagues; best first, ties by id; at most ``limit``.
+
+    Explanations are written for the winners only.
+    """
+    w = vocab.weights
+    ranked = []
+    for doc, s, c in scored:
+        soft, _ = _soft(doc.profile, client, ctx, w, names)
+        ranked.append((round(min(100.0, _text_points(s, c, w) + soft), 2), doc))
+    ranked.sort(key=lambda sd: (-sd[0], sd[1].profile.id))
+    out = []
+    for score, doc in ranked[: max(0, limit)]:
+        why = _text_reasons(doc, query, vocab, w) + _soft(doc.profile, client, ctx, w, names)[1]
+        out.append(Candidate(doc.profile.id, score, tuple(why)))
+    return out
 
 
 def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: MatchContext, limit: int = 10,
@@ -747,6 +752,10 @@ class _Names(Mapping[int, str]):
         return len(self._index._rows)
 
 
+# bound on the difference between vectorised and exact scores (only summation order differs)
+_SLACK = 1e-6
+
+
 class MatchIndex:
     """Colleagues prepared for fast ranking; equal in results to :func:`brute_force_rank`.
 
@@ -773,6 +782,8 @@ class MatchIndex:
         self._free: list[int] = []
         self._postings: dict[tuple[str, str], dict[int, float]] = {}
         self._arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._ids = np.zeros(0, dtype=np.int64)  # row -> colleague id
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None  # ids ascending, their rows
         self._capacity = np.zeros(0, dtype=np.int64)
         self._paused = np.zeros(0, dtype=np.int64)  # date ordinal, 0 = not paused
         self._remote = np.zeros(0, dtype=bool)
@@ -793,11 +804,14 @@ class MatchIndex:
 
     def upsert(self, profile: Profile) -> None:
         """Add a colleague or replace the one with the same id."""
-        self.remove(profile.id)
+        old = self._drop(profile.id)
         doc = _make_doc(profile, self.weights)
         row = self._free.pop() if self._free else self._grow()
         self._rows[profile.id] = row
         self._docs[row] = doc
+        self._ids[row] = profile.id
+        if row != old:
+            self._sorted = None
         self._vocab.add(doc)
         for fld, terms in (("s", doc.spec_weights), ("c", doc.cli)):
             for term, value in terms.items():
@@ -814,9 +828,14 @@ class MatchIndex:
 
     def remove(self, colleague_id: int) -> None:
         """Forget a colleague (no error if unknown)."""
+        if self._drop(colleague_id) is not None:
+            self._sorted = None
+
+    def _drop(self, colleague_id: int) -> int | None:
+        """Remove a colleague's postings and free their row; the row, or None if unknown."""
         row = self._rows.pop(colleague_id, None)
         if row is None:
-            return
+            return None
         doc = self._docs[row]
         assert doc is not None
         self._vocab.add(doc, -1)
@@ -831,11 +850,13 @@ class MatchIndex:
             self._dealbreakers[code][row] = False
         self._docs[row] = None
         self._free.append(row)
+        return row
 
     def _grow(self) -> int:
         row = len(self._docs)
         if row == len(self._capacity):
             size = max(64, 2 * row)
+            self._ids = np.resize(self._ids, size)
             self._capacity = np.resize(self._capacity, size)
             self._paused = np.resize(self._paused, size)
             self._remote = np.resize(self._remote, size)
@@ -888,25 +909,57 @@ class MatchIndex:
                 scratch[touched] = 0.0
         return total
 
-    def _eligible(self, rows: np.ndarray, client: ClientNeed, ctx: MatchContext) -> np.ndarray:
+    def _column(self, values: Mapping[int, int]) -> np.ndarray:
+        """A per-row array from a colleague id -> number mapping (0 where absent)."""
+        if self._sorted is None:
+            ids = np.fromiter(self._rows.keys(), np.int64, len(self._rows))
+            order = np.argsort(ids)
+            self._sorted = (ids[order], np.fromiter(self._rows.values(), np.int64, len(self._rows))[order])
+        ids, rows = self._sorted
+        column = np.zeros(len(self._docs), dtype=np.float64)
+        if values and ids.size:
+            keys = np.fromiter(values.keys(), np.int64, len(values))
+            pos = np.minimum(np.searchsorted(ids, keys), ids.size - 1)
+            found = ids[pos] == keys
+            column[rows[pos[found]]] = np.fromiter(values.values(), np.float64, len(values))[found]
+        return column
+
+    def _near(self, location: str | None) -> list[int]:
+        """Place ids that match the client's location."""
+        key = place_key(location)
+        if key is None:
+            return []
+        return [self._places[k] for k in self._places_by_word.get(key.split()[0], ()) if places_match(k, key)]
+
+    def _eligible(self, rows: np.ndarray, client: ClientNeed, ctx: MatchContext, open_now: np.ndarray,
+                  near: list[int]) -> np.ndarray:
         """Vectorised :func:`hard_rule` over rows: True where no rule excludes."""
-        size = len(self._docs)
-        open_now = np.zeros(size, dtype=np.int64)
-        for cid, count in ctx.open_referrals.items():
-            if cid in self._rows:
-                open_now[self._rows[cid]] = count
-        blocked = np.zeros(size, dtype=bool)
+        blocked = np.zeros(len(self._docs), dtype=bool)
         blocked[[self._rows[c] for c in (ctx.member_id, *ctx.excluded) if c in self._rows]] = True
         ok = ~blocked[rows] & (self._paused[rows] < ctx.today.toordinal())
         ok &= self._capacity[rows] > open_now[rows]
         for code in ctx.reasons:
             if code in self._dealbreakers:
                 ok &= ~self._dealbreakers[code][rows]
-        key = place_key(client.location)
-        if key is not None:
-            near = [self._places[k] for k in self._places_by_word.get(key.split()[0], ()) if places_match(k, key)]
+        if place_key(client.location) is not None:
             ok &= self._remote[rows] | np.isin(self._place[rows], near)
         return ok
+
+    def _soft_points(self, rows: np.ndarray, ctx: MatchContext, open_now: np.ndarray,
+                     near: list[int]) -> np.ndarray:
+        """Vectorised soft points of :func:`_soft` over eligible rows."""
+        w = self.weights
+        capacity = self._capacity[rows]
+        points = w.spare_capacity * (capacity - open_now[rows]) / capacity
+        sent = np.minimum(self._column(ctx.reciprocity)[rows], w.reciprocity_full)
+        points += w.reciprocity * np.maximum(sent, 0) / w.reciprocity_full
+        points += w.same_location * np.isin(self._place[rows], near)
+        graph, me = ctx.graph, ctx.member_id
+        if graph is not None and me in graph:
+            known = {n: 1 for n in graph[me] if n != me}
+            mutual = {p: 1 for m in known for p in graph[m] if p not in (m, me)}
+            points += w.connection * self._column(known)[rows] + w.mutual * self._column(mutual)[rows]
+        return points
 
     def rank(self, client: ClientNeed, ctx: MatchContext, limit: int = 10) -> list[Candidate]:
         """The colleagues who fit the client, best first.
@@ -925,21 +978,32 @@ class MatchIndex:
         list of Candidate
             Eligible colleagues with textual relevance, score descending, ties by id;
             ``[]`` when no one fits.
+
+        Notes
+        -----
+        Scores are computed vectorised for every colleague who matches; the few that can
+        reach the top ``limit`` (allowing for rounding) are scored again exactly, with the
+        same Python code as :func:`brute_force_rank`, and explained.
         """
         w = self.weights
         if limit <= 0 or not self._rows:
             return []
         query = _make_query(client, self._vocab)
         spec = self._accumulate("s", query.spec)
-        rows = np.flatnonzero(spec >= w.min_relevance - 1e-9)
-        rows = rows[self._eligible(rows, client, ctx)]
+        rows = np.flatnonzero(spec >= w.min_relevance - _SLACK)
+        open_now, near = self._column(ctx.open_referrals), self._near(client.location)
+        rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         if rows.size == 0:
             return []
         cli = self._accumulate("c", query.cli)[rows]
         points = w.text_points * (1.0 - np.exp(-(spec[rows] + w.clientele * cli) / w.scale))
+        points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
-            floor = np.partition(points, -limit)[-limit] - w.soft_points - 1e-6
-            rows = rows[points >= floor]
+            kth = np.partition(points, -limit)[-limit]
+            above = np.flatnonzero(points > kth + _SLACK)
+            tied = np.flatnonzero(np.abs(points - kth) <= _SLACK)
+            tied = tied[np.argsort(self._ids[rows[tied]], kind="stable")[:limit]]
+            rows = rows[np.concatenate([above, tied])]
         scored = []
         for row in rows.tolist():
             doc = self._docs[row]

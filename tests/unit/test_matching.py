@@ -162,6 +162,11 @@ def test_equal_colleagues_are_ordered_by_id():
     assert len({c.score for c in got}) == 1
 
 
+def test_many_equal_colleagues_beyond_the_limit_are_cut_by_id():
+    twins = [make_profile(i, "conveyancing", target_clientele="home buyers") for i in (41, 7, 23, 3, 88, 15, 60, 5)]
+    assert ids(rank(twins, "conveyancing for a house purchase", limit=3)) == [3, 5, 7]
+
+
 # --- hard rules ------------------------------------------------------------------------------------
 
 ROOFER = ClientNeed("roof repair after the storm", location="Halifax")
