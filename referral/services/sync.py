@@ -10,6 +10,9 @@ Rows can become visible out of id order on PostgreSQL (a transaction that took i
 may commit after the one that took id 11), so ids above the mark are remembered
 individually, and the mark only passes a row once it is ``settle`` seconds old: by then
 any transaction holding a lower id has committed or rolled back.
+
+The log is pruned (:func:`prune`, run by the mail worker): a process whose mark lies before
+the oldest row left cannot know what it missed, so it simply loads everything afresh.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from referral.adapters import orm
 
-__all__ = ["ChangeFeed", "Changes"]
+__all__ = ["ChangeFeed", "Changes", "prune"]
 
 
 @dataclass
@@ -51,6 +54,11 @@ class ChangeFeed:
             self.mark = session.scalar(select(C.c.id).order_by(C.c.id.desc()).limit(1)) or 0
             self.applied.clear()
             return Changes(full=True)
+        oldest = session.scalar(select(func.min(C.c.id)))
+        if oldest is not None and oldest > self.mark + 1:
+            # rows this process never saw were pruned: start again from a full load
+            self.mark = None
+            return self.poll(session, now)
         rows = session.execute(select(C.c.id, C.c.topic, C.c.ref_id, C.c.at)
                                .where(C.c.id > self.mark).order_by(C.c.id)).all()
         out = Changes()
@@ -66,3 +74,11 @@ class ChangeFeed:
             self.mark = row.id
         self.applied = {i for i in self.applied if i > self.mark}
         return out
+
+
+def prune(uow, now: datetime, keep: timedelta = timedelta(days=1)) -> int:
+    """Delete change rows older than ``keep``; returns how many. Processes left behind reload."""
+    with uow:
+        done = uow.session.execute(delete(orm.changes).where(orm.changes.c.at < now - keep)).rowcount
+        uow.commit()
+    return done

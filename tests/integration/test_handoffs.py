@@ -196,3 +196,21 @@ def test_each_candidate_has_a_button_that_offers_them_the_client(client, member,
     assert "The offer is on its way" in page and "offered to Ana Ruiz" in page
     page = client.get(f"/handoffs/{handoff_id}").get_data(as_text=True)
     assert "Offer Owen to" not in page and "Owen Pritchard is offered to Ana Ruiz" in page
+
+
+def test_a_process_left_behind_by_a_pruned_change_log_reloads_and_ranks_correctly(
+        app, client, member, database_url, tmp_path, clock, network):
+    from referral.services import sync
+    from tests.conftest import make_app
+
+    other = make_app(database_url, tmp_path / "second", clock)
+    other_client = other.test_client()
+    handoff_id = post(client, member).get_json()["id"]
+    url = f"/api/handoffs/{handoff_id}/candidates"
+    assert network["book"]["id"] in ids(other_client.get(url, headers=member.headers))  # warm
+    client.patch(f"/api/colleagues/{network['book']['id']}", json={"capacity": 0}, headers=member.headers)
+    clock.advance(days=2)
+    client.patch(f"/api/colleagues/{network['book2']['id']}", json={"location": "Leeds"}, headers=member.headers)
+    assert sync.prune(app.extensions["referral"].uow(), clock()) > 0  # the capacity change is gone from the log
+    assert network["book"]["id"] not in ids(other_client.get(url, headers=member.headers))
+    other.extensions["referral"].engine.dispose()
