@@ -109,7 +109,8 @@ def _problem(err: Exception):
 
 def _problem_page(err: Exception):
     title, message, code = _problem(err)
-    return render_template("offers/problem.html", title=title, message=message), code
+    # colleagues answering a link have no account: no link to the members' start page
+    return render_template("error.html", title=title, message=message, home_link=False), code
 
 
 def _answer_form(token: str, claims, errors: dict | None = None, values: dict | None = None, code: int = 200):
@@ -168,7 +169,8 @@ def act(token: str):
 @links_bp.errorhandler(CSRFError)
 def _form_expired(err):
     return render_template(
-        "offers/problem.html",
+        "error.html",
+        home_link=False,
         title="This form has expired",
         message="For your safety the form works only for a while after the page was opened. "
         "Open the link in the email again and answer once more.",
