@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from typing import Self
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["LogMailer", "MailError", "MailServerDown", "SmtpMailer", "mailer_for"]
+__all__ = ["LogMailer", "MailError", "MailServerDown", "SmtpMailer", "Unsendable", "mailer_for"]
 
 log = logging.getLogger("referral.mail")
 
@@ -24,6 +24,10 @@ class MailError(Exception):
 
 class MailServerDown(MailError):
     """The server cannot be reached at all: no other message of the batch will get through either."""
+
+
+class Unsendable(MailError):
+    """This message can never go out as it is (it cannot be built or encoded); trying again is pointless."""
 
 
 class SmtpMailer:
@@ -82,6 +86,9 @@ class SmtpMailer:
             raise MailServerDown(f"the mail server dropped the connection: {err}") from err
         except smtplib.SMTPException as err:
             raise MailError(f"the mail server refused the message: {err}") from err
+        except (ValueError, TypeError, LookupError) as err:  # e.g. an address that cannot be encoded
+            self.__exit__()  # the conversation may be half way through a message: start afresh
+            raise Unsendable(f"the message cannot be sent: {err}") from err
 
 
 class LogMailer:
