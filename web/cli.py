@@ -16,7 +16,7 @@ from tqdm import tqdm
 from referral.adapters import migrate
 from referral.adapters.mailer import mailer_for
 from referral.domain.errors import Conflict
-from referral.services import colleagues, delivery, members, seed
+from referral.services import colleague_import, colleagues, delivery, members, seed
 from web.context import now, services, uow
 from web.forms import flatten, split_list
 from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
@@ -101,12 +101,12 @@ def read_colleague_csv(path: Path):
                 yield line, "; ".join(f"{k}: {' '.join(v)}" for k, v in flatten(err.messages).items())
 
 
-def import_file(path: Path, member_id: int | None = None) -> colleagues.ImportReport:
+def import_file(path: Path, member_id: int | None = None) -> colleague_import.ImportReport:
     with path.open(encoding="utf-8-sig") as f:
         total = sum(1 for _ in f) - 1
     with tqdm(total=max(total, 0), unit="row", desc=f"Importing {path.name}",
               disable=total < 200, file=sys.stderr) as bar:
-        return colleagues.import_colleagues(uow(), member_id, read_colleague_csv(path), now(), bar.update)
+        return colleague_import.import_colleagues(uow(), member_id, read_colleague_csv(path), now(), bar.update)
 
 
 @colleagues_cli.command("import")
