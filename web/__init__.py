@@ -36,7 +36,7 @@ class Services:
         return [c.colleague_id for c in rank(session, self.match_state, handoff, self.clock(), limit=20)]
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.clock)
 
 
 class IdConverter(IntegerConverter):

@@ -1,17 +1,36 @@
-"""Use case: import colleagues from CSV rows, upserting by email in batches."""
+"""Use case: import colleagues from CSV rows, upserting by email in batches.
+
+Each batch is one transaction: one ``SELECT`` of the batch's emails (to count what is new,
+changed or the same), one ``INSERT ... ON CONFLICT (email) DO UPDATE`` sent as a single
+executemany for the new and changed rows (SQLite and PostgreSQL alike), and one change-log
+row naming every colleague the batch touched. 100,000 rows take seconds, not minutes
+(``bench/import_bench.py``).
+
+A row the database still refuses (a value the checks before did not foresee) never costs
+the batch: the batch is retried row by row, each in its own savepoint, and only that row
+is reported, with its line.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
+from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.model import Colleague, Member
 
-__all__ = ["ImportReport", "import_colleagues"]
+__all__ = ["ImportReport", "import_colleagues", "unprintable"]
+
+C = orm.colleagues
+_TEXT = ("name", "email", "target_clientele", "location")
+_COMPARED = Colleague.EDITABLE
 
 
 @dataclass
@@ -24,57 +43,114 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
-def import_colleagues(uow: UnitOfWork, member_id: int, rows: Iterable[tuple[int, dict | str]],
+def unprintable(fields: dict) -> str | None:
+    """The first text field holding a control character (NUL, newline, ...), as a reason; else None.
+
+    PostgreSQL cannot store NUL at all, and a newline in a name ends up in mail headers.
+    """
+    for key in (*_TEXT, "specialties"):
+        values = fields.get(key)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
+                return f"{key}: control characters (such as NUL or a line break) are not allowed."
+    return None
+
+
+def _stored(fields: dict, added_by_id: int | None, now: datetime) -> dict:
+    """The row as the colleagues table stores it (normalised the way ``Colleague`` does)."""
+    c = Colleague(**fields, added_by_id=added_by_id, now=now)
+    row = {k: getattr(c, k) for k in _COMPARED}
+    row.update(added_by_id=added_by_id, created_at=now, updated_at=now)
+    return row
+
+
+def _upsert(session, rows: list[dict]) -> list[int]:
+    """Insert new rows, update existing ones (by email); the ids, in order."""
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(C)
+    # a row that exists keeps its creator and creation date
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[C.c.email],
+        set_={k: stmt.excluded[k] for k in (*_COMPARED, "updated_at") if k != "email"})
+    result = session.execute(stmt.returning(C.c.id, sort_by_parameter_order=True), rows)
+    return [r.id for r in result]
+
+
+def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tuple[int, dict | str]],
                       now: datetime, progress: Callable[[int], None] = lambda n: None,
-                      batch: int = 500) -> ImportReport:
+                      batch: int = 2000) -> ImportReport:
     """Upsert validated rows by email, in batches; rows given as a string are rejections.
 
     ``rows`` yields ``(line_number, fields)`` for good rows and ``(line_number, reason)``
     for rows the caller already found bad. Running the same file twice changes nothing.
+    The report lists every rejected line; every other row is stored.
     """
     report = ImportReport()
     pending: list[tuple[int, dict]] = []
+    with uow.reading():
+        member = uow.session.get(Member, member_id) if member_id else None
+        added_by = member.colleague_id if member else None
 
     def flush() -> None:
         with uow:
             s = uow.session
-            member = s.get(Member, member_id) if member_id else None
-            emails = [f["email"].strip().lower() for _, f in pending]
-            existing = {c.email: c for c in s.scalars(select(Colleague).where(Colleague.email.in_(emails)))}
-            for _, fields in pending:
-                email = fields["email"].strip().lower()
-                colleague = existing.get(email)
-                if colleague is None:
-                    colleague = Colleague(**fields, added_by_id=member.colleague_id if member else None, now=now)
-                    s.add(colleague)
-                    s.flush()
-                    existing[email] = colleague
+            emails = [f["email"] for _, f in pending]
+            existing = {r.email: r for r in s.execute(select(C).where(C.c.email.in_(emails)))}
+            writes: list[tuple[int, dict]] = []
+            for line, row in pending:
+                old = existing.get(row["email"])
+                if old is None:
                     report.created += 1
-                elif colleague.update(now, **fields):
+                elif any(getattr(old, k) != row[k] for k in _COMPARED):
                     report.updated += 1
                 else:
                     report.unchanged += 1
                     continue
-                uow.record_change("colleague", colleague.id, now)
+                writes.append((line, row))
+            if writes:
+                try:
+                    with s.begin_nested():
+                        ids = _upsert(s, [r for _, r in writes])
+                except DBAPIError:
+                    ids = _one_by_one(s, writes, existing, report)
+                uow.record_change("colleague", ids)
             uow.commit()
         progress(len(pending))
         pending.clear()
 
     seen: dict[str, int] = {}
     for line, row in rows:
-        if isinstance(row, str):
-            report.rejected.append((line, row))
-            progress(1)
-            continue
-        email = row["email"].strip().lower()
-        if email in seen:
-            report.rejected.append((line, f"email: {email} already appears on line {seen[email]}"))
-            progress(1)
-            continue
-        seen[email] = line
-        pending.append((line, row))
-        if len(pending) >= batch:
-            flush()
+        reason = row if isinstance(row, str) else unprintable(row)
+        if reason is None:
+            assert isinstance(row, dict)
+            email = row["email"].strip().lower()
+            if email in seen:
+                reason = f"email: {email} already appears on line {seen[email]}"
+            else:
+                seen[email] = line
+                pending.append((line, _stored(row, added_by, now)))
+                if len(pending) >= batch:
+                    flush()
+                continue
+        report.rejected.append((line, reason))
+        progress(1)
     if pending:
         flush()
+    report.rejected.sort()
     return report
+
+
+def _one_by_one(session, writes: list[tuple[int, dict]], existing: dict, report: ImportReport) -> list[int]:
+    """Store a refused batch row by row; the rows the database refuses are reported."""
+    ids = []
+    for line, row in writes:
+        try:
+            with session.begin_nested():
+                ids += _upsert(session, [row])
+        except DBAPIError as err:
+            if row["email"] in existing:
+                report.updated -= 1
+            else:
+                report.created -= 1
+            report.rejected.append((line, f"the database refused this row: {err.orig}".splitlines()[0]))
+    return ids

@@ -40,7 +40,6 @@ def add_colleague(uow: UnitOfWork, member_id: int, fields: dict, now: datetime) 
         colleague = Colleague(**fields, added_by_id=member.colleague_id if member else None, now=now)
         uow.session.add(colleague)
         uow.session.flush()
-        uow.record_change("colleague", colleague.id, now)
         uow.commit()
         return colleague.id
 
@@ -51,8 +50,7 @@ def edit_colleague(uow: UnitOfWork, member_id: int, colleague_id: int, fields: d
         colleague = _editable(uow, member_id, colleague_id)
         if "email" in fields and _email_taken(uow, fields["email"], except_id=colleague_id):
             raise Invalid({"email": ["A colleague with this email is already in the network."]})
-        if colleague.update(now, **fields):
-            uow.record_change("colleague", colleague_id, now)
+        colleague.update(now, **fields)
         uow.commit()
 
 
@@ -63,7 +61,6 @@ def delete_colleague(uow: UnitOfWork, member_id: int, colleague_id: int, now: da
         if uow.session.scalar(select(Member.id).where(Member.colleague_id == colleague_id)):
             raise Conflict("a member's own record cannot be deleted")
         uow.session.delete(colleague)
-        uow.record_change("colleague", colleague_id, now)
         uow.commit()
 
 
@@ -80,7 +77,6 @@ def connect(uow: UnitOfWork, member_id: int, colleague_id: int, now: datetime) -
         if known:
             return False
         uow.session.add(Connection(a, b, now))
-        uow.record_change("connection", colleague_id, now)
         uow.commit()
         return True
 

@@ -51,7 +51,6 @@ def create_member(uow: UnitOfWork, name: str, email: str, password: str | None, 
             colleague = Colleague(name=name, email=email, now=now, **fields)
             s.add(colleague)
             s.flush()
-            uow.record_change("colleague", colleague.id, now)
         elif s.scalar(select(Member).where(Member.colleague_id == colleague.id)) is not None:
             raise Conflict(f"a member with the email {email} already exists")
         member = Member(colleague, hash_password(password or secrets.token_urlsafe(16)),

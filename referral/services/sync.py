@@ -1,7 +1,8 @@
 """Keep per-process caches (matching index, network graph) current across processes.
 
-Every change to a colleague or a connection appends a row to the ``changes`` table in
-the same transaction (:meth:`UnitOfWork.record_change`). Each process remembers which
+Every transaction that changes colleagues or connections appends a row per topic to the
+``changes`` table, naming the colleagues it touched; the unit of work writes them at
+commit (``referral/adapters/uow.py``), an import one row per batch. Each process remembers which
 rows it has applied and, before answering, reads only the rows after its low-water
 mark: one indexed query, usually empty. So a colleague edited through one gunicorn
 worker (or machine) is seen by the very next request to any other.
@@ -59,14 +60,15 @@ class ChangeFeed:
             # rows this process never saw were pruned: start again from a full load
             self.mark = None
             return self.poll(session, now)
-        rows = session.execute(select(C.c.id, C.c.topic, C.c.ref_id, C.c.at)
+        rows = session.execute(select(C.c.id, C.c.topic, C.c.ref_id, C.c.ref_ids, C.c.at)
                                .where(C.c.id > self.mark).order_by(C.c.id)).all()
         out = Changes()
         settled = now - self.settle
         for row in rows:
             if row.id not in self.applied:
                 self.applied.add(row.id)
-                (out.colleagues if row.topic == "colleague" else out.connections).add(row.ref_id)
+                ids = row.ref_ids if row.ref_ids is not None else [row.ref_id]
+                (out.colleagues if row.topic == "colleague" else out.connections).update(ids)
         # advance the mark over the settled prefix so the next query stays small
         for row in rows:
             if row.at > settled:

@@ -30,7 +30,6 @@ def _connect(app, a, b):
     from referral.domain.model import Connection
     with app.extensions["referral"].uow() as uow:
         uow.session.add(Connection(a, b, WHEN))
-        uow.record_change("connection", b, WHEN)
         uow.commit()
 
 
