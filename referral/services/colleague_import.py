@@ -6,9 +6,8 @@ executemany for the new and changed rows (SQLite and PostgreSQL alike), and one 
 row naming every colleague the batch touched. 100,000 rows take seconds, not minutes
 (``bench/import_bench.py``).
 
-A row the database still refuses (a value the checks before did not foresee) never costs
-the batch: the batch is retried row by row, each in its own savepoint, and only that row
-is reported, with its line.
+Text the database cannot store (PostgreSQL refuses NUL) is caught per row before the batch
+is written (:func:`unprintable`), so one such row never costs the others of its batch.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
 
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
@@ -108,12 +106,7 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
                     continue
                 writes.append((line, row))
             if writes:
-                try:
-                    with s.begin_nested():
-                        ids = _upsert(s, [r for _, r in writes])
-                except DBAPIError:
-                    ids = _one_by_one(s, writes, existing, report)
-                uow.record_change("colleague", ids)
+                uow.record_change("colleague", _upsert(s, [r for _, r in writes]))
             uow.commit()
         progress(len(pending))
         pending.clear()
@@ -139,18 +132,3 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
     report.rejected.sort()
     return report
 
-
-def _one_by_one(session, writes: list[tuple[int, dict]], existing: dict, report: ImportReport) -> list[int]:
-    """Store a refused batch row by row; the rows the database refuses are reported."""
-    ids = []
-    for line, row in writes:
-        try:
-            with session.begin_nested():
-                ids += _upsert(session, [row])
-        except DBAPIError as err:
-            if row["email"] in existing:
-                report.updated -= 1
-            else:
-                report.created -= 1
-            report.rejected.append((line, f"the database refused this row: {err.orig}".splitlines()[0]))
-    return ids
