@@ -136,7 +136,7 @@ def test_import_reports_overlong_cells_bad_bytes_and_control_characters_by_line_
     lines[300] = b'Long Cell,long@example.org,"' + b"x" * 140_000 + b'"'  # over the csv module's 131,072
     lines[400] = b"Caf\xe9 Latin1,latin@example.org,bookkeeping"  # not UTF-8
     lines[500] = b"Nul\x00Name,nul@example.org,bookkeeping"  # PostgreSQL cannot store NUL
-    lines[550] = "Spaced Out,  spaced@example.org  ,bookkeeping".encode()
+    lines[550] = b"Spaced Out,  spaced@example.org  ,bookkeeping"
     path = tmp_path / "colleagues.csv"
     path.write_bytes(b"\n".join(lines) + b"\n")
     r = runner.invoke(args=["colleagues", "import", str(path)])
