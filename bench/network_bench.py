@@ -105,7 +105,7 @@ def run(n: int, repeat: int) -> list[dict]:
 
         def rebuilt(query: str):
             def go():
-                graph.feed = ChangeFeed()  # forget everything: the next answer builds the graph anew
+                graph.live.feed = ChangeFeed()  # forget everything: the next answer builds the graph anew
                 get(query)
             return go
 

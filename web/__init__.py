@@ -13,6 +13,7 @@ from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.services.handoffs import MatchState, rank
+from referral.services.network import NetworkGraph
 from web.schemas import ID_MAX
 
 
@@ -29,7 +30,17 @@ class Services:
         self.engine = make_engine(settings.database_url)
         self.session_factory = make_session_factory(self.engine)
         self.clock = clock
-        self.match_state = MatchState()
+        # the process's one network state: the graph views and the ranking share it
+        self.match_state = MatchState(NetworkGraph())
+
+    def warm_up(self) -> None:
+        """Load (or bring up to date) the process's matching index and graph, outside any request.
+
+        The web server calls it before a worker takes traffic (``gunicorn.conf.py``); without it,
+        the first request loads them.
+        """
+        with self.uow().reading() as uow:
+            self.match_state.refresh(uow.session, self.clock())
 
     def ranker(self, session, handoff) -> list[int]:
         """Colleague ids for a handoff, best first: used for ``auto`` offers and the cascade."""

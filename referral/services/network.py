@@ -2,8 +2,8 @@
 
 Each process (gunicorn worker) holds one :class:`NetworkGraph`: a networkx graph of
 colleagues and who knows whom, loaded in full once, then patched from the ``changes``
-log (:class:`~referral.services.sync.ChangeFeed`) before every answer: usually one
-indexed query that finds nothing. So a colleague or connection added through one
+log before every answer (the process's one :class:`~referral.services.sync.LiveState`,
+shared with the matching index): usually one indexed query that finds nothing. So a colleague or connection added through one
 worker shows in the next answer of any other. Referral flows change too often to
 cache; each answer reads them for the colleagues in view only (the whole network's
 when asked for it), which the benchmark in ``bench/network_bench.py`` measures.
@@ -12,7 +12,6 @@ when asked for it), which the benchmark in ``bench/network_bench.py`` measures.
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +24,7 @@ from referral.domain import network as net
 from referral.domain.errors import Invalid, NotFound
 from referral.domain.ledger import COUNTED_STATUSES
 from referral.services.queries import member_colleague_id, open_referral_counts
-from referral.services.sync import ChangeFeed
+from referral.services.sync import Changes, LiveState
 
 __all__ = ["MAX_DEPTH", "NetworkGraph", "ViewQuery", "build_graph", "gexf", "graphml", "network_view"]
 
@@ -50,30 +49,31 @@ def build_graph(session) -> nx.Graph:
 
 
 class NetworkGraph:
-    """One process's copy of the network graph, patched from the change feed.
+    """One process's copy of the network graph, patched from its :class:`LiveState`.
 
     Use :meth:`current` under :attr:`lock`; the graph must not be read while another
     thread patches it.
     """
 
-    def __init__(self, feed: ChangeFeed | None = None):
-        self.feed = feed or ChangeFeed()
+    def __init__(self, live: LiveState | None = None):
+        self.live = live or LiveState()
+        self.lock = self.live.lock
         self.graph = nx.Graph()
-        self.lock = threading.RLock()
-        self.full_loads = 0
+        self.live.follow(self)
 
     def current(self, session, now: datetime) -> nx.Graph:
         """The graph with every change committed so far applied (hold :attr:`lock`)."""
-        changes = self.feed.poll(session, now)
+        self.live.refresh(session, now)
+        return self.graph
+
+    def apply(self, session, changes: Changes) -> None:
         if changes.full:
             self.graph = build_graph(session)
-            self.full_loads += 1
-            return self.graph
+            return
         if changes.colleagues:
             self._reload_colleagues(session, changes.colleagues)
         if changes.connections:
             self._reload_edges(session, changes.connections)
-        return self.graph
 
     def _reload_colleagues(self, session, ids: set[int]) -> None:
         rows = {row.id: row for row in session.execute(select(*_PROFILE).where(C.c.id.in_(sorted(ids))))}

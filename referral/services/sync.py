@@ -1,4 +1,9 @@
-"""Keep per-process caches (matching index, network graph) current across processes.
+"""Keep per-process state (matching index, network graph) current across processes.
+
+Each process holds one :class:`LiveState`: one position in the change log, one lock, and
+the followers it feeds (the network graph, the matching index). Loading it in full is what
+a worker does once, before it takes traffic (``gunicorn.conf.py``); requests only apply
+what changed since.
 
 Every transaction that changes colleagues or connections appends a row per topic to the
 ``changes`` table, naming the colleagues it touched; the unit of work writes them at
@@ -18,14 +23,21 @@ the oldest row left cannot know what it missed, so it simply loads everything af
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import delete, func, select
 
 from referral.adapters import orm
 
-__all__ = ["ChangeFeed", "Changes", "prune"]
+__all__ = ["ChangeFeed", "Changes", "Follower", "LiveState", "prune"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,6 +88,44 @@ class ChangeFeed:
             self.mark = row.id
         self.applied = {i for i in self.applied if i > self.mark}
         return out
+
+
+class Follower(Protocol):
+    """Something a :class:`LiveState` keeps current: it applies each batch of changes."""
+
+    def apply(self, session, changes: Changes) -> None:
+        """Apply ``changes`` read from ``session`` (``changes.full``: load everything afresh)."""
+
+
+class LiveState:
+    """One process's view of the network: one change feed and one lock for all its followers.
+
+    ``full_loads`` counts loads from scratch; each is logged with the process id and the
+    time it took, so a log shows whether any happened while answering a request.
+    """
+
+    def __init__(self, feed: ChangeFeed | None = None):
+        self.feed = feed or ChangeFeed()
+        self.followers: list[Follower] = []
+        self.lock = threading.RLock()  # followers are not thread-safe: read and patch under it
+        self.full_loads = 0
+
+    def follow(self, follower: Follower) -> None:
+        self.followers.append(follower)
+
+    def refresh(self, session, now: datetime) -> None:
+        """Apply what changed in the database since the last call (everything, the first time)."""
+        with self.lock:
+            changes = self.feed.poll(session, now)
+            if not changes:
+                return
+            started = time.perf_counter()
+            for follower in self.followers:
+                follower.apply(session, changes)
+            if changes.full:
+                self.full_loads += 1
+                log.info("network state loaded in full in %.2f s (process %d, load %d)",
+                         time.perf_counter() - started, os.getpid(), self.full_loads)
 
 
 def prune(uow, now: datetime, keep: timedelta = timedelta(days=1)) -> int:
