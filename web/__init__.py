@@ -77,6 +77,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
         RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        # Redis unreachable: count per process for a while rather than answer 500
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
     app.config.update({k: v for k, v in test_config.items() if k != "ENV"})
     app.url_map.converters["int"] = IdConverter

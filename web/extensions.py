@@ -9,4 +9,5 @@ from flask_wtf import CSRFProtect
 api = Api()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# storage: RATELIMIT_STORAGE_URI (create_app), so every worker and machine counts in one place
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
