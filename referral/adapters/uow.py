@@ -2,8 +2,8 @@
 
 It also keeps the change log (the ``changes`` table that every process follows to keep its
 matching index and graph current, see ``referral/services/sync.py``): whatever the session
-adds, modifies or deletes among colleagues and connections is noted before each flush and
-written as one row per topic when the service commits. No use case writes that log by hand,
+adds, modifies or deletes among colleagues, connections and referrals is noted before each
+flush and written as one row per topic when the service commits. No use case writes that log by hand,
 so none can forget it.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from referral.adapters import orm
-from referral.domain.model import Colleague, Connection
+from referral.domain.model import Colleague, Connection, Referral
 
 
 def utcnow() -> datetime:
@@ -34,7 +34,7 @@ class UnitOfWork:
         self.session: Session | None = None
         self.read_only = False
         self._changed: dict[str, set[int]] = {}
-        self._added: list[Colleague] = []  # their ids exist only after the flush
+        self._added: list[Colleague | Referral] = []  # their ids exist only after the flush
 
     def reading(self) -> Self:
         """Make the next ``with`` block a read-only transaction.
@@ -47,7 +47,7 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self.session = self.session_factory()
-        self._changed = {"colleague": set(), "connection": set()}
+        self._changed = {"colleague": set(), "connection": set(), "referral": set()}
         self._added = []
         if self.read_only:
             self.session.connection(execution_options={"read_only": True})
@@ -74,14 +74,15 @@ class UnitOfWork:
     def record_change(self, topic: str, ids: Iterable[int]) -> None:
         """Note colleagues changed behind the ORM's back (bulk statements); written at commit.
 
-        ``topic`` is ``"colleague"`` (profiles) or ``"connection"`` (the colleagues whose
-        acquaintances changed). Changes made through the session are noted without this.
+        ``topic`` is ``"colleague"`` (profiles), ``"connection"`` (the colleagues whose
+        acquaintances changed) or ``"referral"``. Changes made through the session are noted
+        without this.
         """
         self._changed[topic].update(ids)
 
     def _note_changes(self, session: Session, _context, _instances) -> None:
         for obj in session.new:
-            if isinstance(obj, Colleague):
+            if isinstance(obj, (Colleague, Referral)):
                 self._added.append(obj)
             elif isinstance(obj, Connection):
                 self._changed["connection"].update((obj.a_id, obj.b_id))
@@ -96,13 +97,17 @@ class UnitOfWork:
             self._changed["colleague"].add(obj.id)
         elif isinstance(obj, Connection):
             self._changed["connection"].update((obj.a_id, obj.b_id))
+        elif isinstance(obj, Referral):
+            self._changed["referral"].add(obj.id)
 
     def _write_changes(self) -> None:
         assert self.session is not None
-        self._changed["colleague"].update(c.id for c in self._added if c.id is not None)
+        for obj in self._added:
+            if obj.id is not None:
+                self._changed["referral" if isinstance(obj, Referral) else "colleague"].add(obj.id)
         self._added = []
         rows = [{"topic": topic, "ref_ids": sorted(ids), "at": self.clock()}
                 for topic, ids in self._changed.items() if ids]
         if rows:
             self.session.execute(insert(orm.changes), rows)
-        self._changed = {"colleague": set(), "connection": set()}
+        self._changed = {"colleague": set(), "connection": set(), "referral": set()}

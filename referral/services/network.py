@@ -4,9 +4,11 @@ Each process (gunicorn worker) holds one :class:`NetworkGraph`: a networkx graph
 colleagues and who knows whom, loaded in full once, then patched from the ``changes``
 log before every answer (the process's one :class:`~referral.services.sync.LiveState`,
 shared with the matching index): usually one indexed query that finds nothing. So a colleague or connection added through one
-worker shows in the next answer of any other. Referral flows change too often to
-cache; each answer reads them for the colleagues in view only (the whole network's
-when asked for it), which the benchmark in ``bench/network_bench.py`` measures.
+worker shows in the next answer of any other. A neighbourhood's referral flows are read
+for the colleagues in view; the whole network's flow edges are kept per process like the
+graph and dropped whenever the log names a changed referral or colleague, so the whole
+view costs a walk over the graph, not a read of every referral
+(``bench/network_bench.py`` measures both).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class NetworkGraph:
         self.live = live or LiveState()
         self.lock = self.live.lock
         self.graph = nx.Graph()
+        self._flow_edges: list[dict] | None = None  # the whole network's, until a referral changes
         self.live.follow(self)
 
     def current(self, session, now: datetime) -> nx.Graph:
@@ -66,7 +69,16 @@ class NetworkGraph:
         self.live.refresh(session, now)
         return self.graph
 
+    def flow_edges(self, session) -> list[dict]:
+        """Referral and return edges of the whole network (hold :attr:`lock`; read-only)."""
+        if self._flow_edges is None:
+            nodes = set(self.graph)
+            self._flow_edges = net.flow_edges(_flows(session, nodes), nodes)
+        return self._flow_edges
+
     def apply(self, session, changes: Changes) -> None:
+        if changes.full or changes.referrals or changes.colleagues:  # a deleted colleague takes flows along
+            self._flow_edges = None
         if changes.full:
             self.graph = build_graph(session)
             return
@@ -114,10 +126,10 @@ def _counterparts(session, me: int) -> set[int]:
     return {x for pair in session.execute(q) for x in pair}
 
 
-def _flows(session, nodes: set[int], whole: bool) -> list[net.ReferralRow]:
+def _flows(session, nodes: set[int]) -> list[net.ReferralRow]:
     q = select(R.c.id, R.c.from_id, R.c.to_id, R.c.return_of_id, R.c.return_path).where(
         R.c.status.in_(COUNTED_STATUSES))
-    if not whole and len(nodes) <= _IN_LIMIT:
+    if len(nodes) <= _IN_LIMIT:
         q = q.where(R.c.from_id.in_(bindparam("ids", expanding=True)))
         rows = session.execute(q, {"ids": sorted(nodes)})
     else:
@@ -177,7 +189,12 @@ def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: Vi
             nodes = [net.node_json(n, attrs[n], open_counts.get(n, 0), today, hops=hops[n],
                                    degree=degree[n], me=n == me, mine=n in mine) for n in sorted(keep)]
             edges = net.knows_edges(g, keep)
-        edges += net.flow_edges(_flows(s, keep, query.all), keep)
+            whole = query.all or len(keep) > _IN_LIMIT
+            if whole:
+                # the flow edges among keep are the whole network's with both ends in keep
+                edges += [e for e in graph.flow_edges(s) if e["source"] in keep and e["target"] in keep]
+        if not whole:
+            edges += net.flow_edges(_flows(s, keep), keep)
     return {"center": center, "nodes": nodes, "edges": edges}
 
 

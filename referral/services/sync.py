@@ -47,9 +47,10 @@ class Changes:
     full: bool = False
     colleagues: set[int] = field(default_factory=set)
     connections: set[int] = field(default_factory=set)  # colleague ids whose edges changed
+    referrals: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return self.full or bool(self.colleagues or self.connections)
+        return self.full or bool(self.colleagues or self.connections or self.referrals)
 
 
 class ChangeFeed:
@@ -80,7 +81,7 @@ class ChangeFeed:
             if row.id not in self.applied:
                 self.applied.add(row.id)
                 ids = row.ref_ids if row.ref_ids is not None else [row.ref_id]
-                (out.colleagues if row.topic == "colleague" else out.connections).update(ids)
+                getattr(out, row.topic + "s").update(ids)
         # advance the mark over the settled prefix so the next query stays small
         for row in rows:
             if row.at > settled:
