@@ -92,7 +92,7 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
-        if err.code == 429:
+        if err.code == 429 and not getattr(getattr(err, "limit", None), "error_message", None):
             err.description = TOO_MANY.format(limit=err.description)
         if wants_json():
             payload, code, headers = api.handle_http_exception(err)  # flask-smorest's error shape
