@@ -42,6 +42,7 @@ colleagues = Table(
     Column("added_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("removed_at", DateTime),  # soft removal: referrals and their history keep the row
 )
 
 members = Table(
@@ -151,6 +152,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("claimed_until", DateTime),
     Column("sent_at", DateTime),
+    Column("failed_at", DateTime),  # cannot be built or sent, ever: not tried again
     Index("ix_outbox_due", "sent_at", "due_at"),
 )
 

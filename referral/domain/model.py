@@ -43,6 +43,7 @@ class Colleague:
         self.paused_until = paused_until
         self.added_by_id = added_by_id
         self.created_at = self.updated_at = now
+        self.removed_at: datetime | None = None
 
     def update(self, now: datetime, **fields) -> bool:
         """Apply the given editable fields; return True when anything changed."""
@@ -62,6 +63,10 @@ class Colleague:
         if changed:
             self.updated_at = now
         return changed
+
+    def remove(self, now: datetime) -> None:
+        """Take the colleague out of the network (never a candidate again); the row and history stay."""
+        self.removed_at = self.updated_at = now
 
     def is_paused(self, today: date) -> bool:
         """True while the colleague takes no referrals (paused until and including that day)."""
