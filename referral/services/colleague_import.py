@@ -46,7 +46,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def unprintable(fields: dict) -> str | None:
-    """The first text field holding a control character (NUL, newline, ...), as a reason; else None.
+    r"""The first text field holding a control character (NUL, newline, ...), as a reason; else None.
 
     PostgreSQL cannot store NUL at all, and a newline in a name ends up in mail headers.
 
