@@ -41,3 +41,6 @@ def pre_fork(server, worker):
 def post_worker_init(worker):
     """Apply what changed since the fork before the first request."""
     _services(worker.wsgi).warm_up()
+
+# One-time answer tokens in links are masked in the access log (web/security.py).
+logger_class = "web.security.TokenMaskingLogger"

@@ -23,6 +23,7 @@ from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import Changes, LiveState
 
 C, R = orm.colleagues, orm.referrals
+IN_NETWORK = C.c.removed_at.is_(None)  # a removed colleague is never a candidate
 
 
 def profile_of(row) -> Profile:
@@ -57,10 +58,10 @@ class MatchState:
 
     def apply(self, session, changes: Changes) -> None:
         if changes.full:
-            self.index = MatchIndex(profile_of(r) for r in session.execute(select(C)))
+            self.index = MatchIndex(profile_of(r) for r in session.execute(select(C).where(IN_NETWORK)))
             return
         if changes.colleagues:
-            rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues)))}
+            rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues), IN_NETWORK))}
             for cid in changes.colleagues:
                 if cid in rows:
                     self.index.upsert(profile_of(rows[cid]))

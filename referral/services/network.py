@@ -31,6 +31,7 @@ from referral.services.sync import Changes, LiveState
 __all__ = ["MAX_DEPTH", "NetworkGraph", "ViewQuery", "build_graph", "gexf", "graphml", "network_view"]
 
 C, K, R = orm.colleagues, orm.connections, orm.referrals
+IN_NETWORK = C.c.removed_at.is_(None)  # removed colleagues keep their history but leave the graph
 MAX_DEPTH = 4
 _PROFILE = (C.c.id, C.c.name, C.c.specialties, C.c.capacity, C.c.location, C.c.remote, C.c.paused_until)
 # IN lists above this size cost more than reading every counted referral and filtering
@@ -45,8 +46,8 @@ def _attrs(row) -> dict:
 def build_graph(session) -> nx.Graph:
     """The whole network from the database: colleagues and who knows whom."""
     g = nx.Graph()
-    g.add_nodes_from((row.id, _attrs(row)) for row in session.execute(select(*_PROFILE)))
-    g.add_edges_from(session.execute(select(K.c.a_id, K.c.b_id)))
+    g.add_nodes_from((row.id, _attrs(row)) for row in session.execute(select(*_PROFILE).where(IN_NETWORK)))
+    g.add_edges_from((a, b) for a, b in session.execute(select(K.c.a_id, K.c.b_id)) if a in g and b in g)
     return g
 
 
@@ -88,12 +89,12 @@ class NetworkGraph:
             self._reload_edges(session, changes.connections)
 
     def _reload_colleagues(self, session, ids: set[int]) -> None:
-        rows = {row.id: row for row in session.execute(select(*_PROFILE).where(C.c.id.in_(sorted(ids))))}
+        rows = {row.id: row for row in session.execute(select(*_PROFILE).where(C.c.id.in_(sorted(ids)), IN_NETWORK))}
         for cid in ids:
             if cid in rows:
                 self.graph.add_node(cid, **_attrs(rows[cid]))
             elif cid in self.graph:
-                self.graph.remove_node(cid)  # deleted, with its connections
+                self.graph.remove_node(cid)  # removed from the network, with its connections
 
     def _reload_edges(self, session, ids: set[int]) -> None:
         ids = sorted(ids)
@@ -105,7 +106,8 @@ class NetworkGraph:
         for a, b in pairs:
             if a not in g or b not in g:  # a colleague added in a change not polled yet
                 self._reload_colleagues(session, {a, b} - set(g))
-            g.add_edge(a, b)
+            if a in g and b in g:  # a removed colleague stays out of the graph
+                g.add_edge(a, b)
 
 
 @dataclass(frozen=True)
