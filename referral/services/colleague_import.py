@@ -6,13 +6,13 @@ executemany for the new and changed rows (SQLite and PostgreSQL alike), and one 
 row naming every colleague the batch touched. 100,000 rows take seconds, not minutes
 (``bench/import_bench.py``).
 
-Text the database cannot store (PostgreSQL refuses NUL) is caught per row before the batch
-is written (:func:`unprintable`), so one such row never costs the others of its batch.
+Text the database cannot store (PostgreSQL refuses NUL) is refused per row by the schema
+before the batch is written (``referral/domain/clean.py``), so one such row never costs the
+others of its batch.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,10 +24,9 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.model import Colleague, Member
 
-__all__ = ["ImportReport", "import_colleagues", "unprintable"]
+__all__ = ["ImportReport", "import_colleagues"]
 
 C = orm.colleagues
-_TEXT = ("name", "email", "target_clientele", "location")
 _COMPARED = Colleague.EDITABLE
 
 
@@ -39,26 +38,6 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-# Unicode's control characters (category Cc): C0, DEL and C1
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def unprintable(fields: dict) -> str | None:
-    r"""The first text field holding a control character (NUL, newline, ...), as a reason; else None.
-
-    PostgreSQL cannot store NUL at all, and a newline in a name ends up in mail headers.
-
-    >>> unprintable({"name": "Ana\x00Ruiz", "specialties": ["tax"]})
-    'name: control characters (such as NUL or a line break) are not allowed.'
-    """
-    for key in (*_TEXT, "specialties"):
-        values = fields.get(key)
-        for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str) and _CONTROL.search(value):
-                return f"{key}: control characters (such as NUL or a line break) are not allowed."
-    return None
 
 
 def _stored(fields: dict, added_by_id: int | None, now: datetime) -> dict:
@@ -117,7 +96,7 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
 
     seen: dict[str, int] = {}
     for line, row in rows:
-        reason = row if isinstance(row, str) else unprintable(row)
+        reason = row if isinstance(row, str) else None
         if reason is None:
             assert isinstance(row, dict)
             email = row["email"].strip().lower()
