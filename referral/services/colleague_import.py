@@ -90,6 +90,8 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
                 writes.append((line, row))
             if writes:
                 uow.record_change("colleague", _upsert(s, [r for _, r in writes]))
+                # the batch's phrase vectors are stored here, in its transaction (branch match:
+                # referral/services/vectors.store_vectors(s, colleagues), once per batch)
             uow.commit()
         progress(len(pending))
         pending.clear()
