@@ -68,7 +68,9 @@ import networkx
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from referral.domain.text import STOPWORDS, fold, place_key, places_match, sentences, singular, stem, tokenize
+from referral.domain.clauses import ClauseWeights, clauses, said_briefly, token_weights
+from referral.domain.semantic import Encoder, PhraseVectors
+from referral.domain.text import STOPWORDS, place_key, places_match, singular, stem, tokenize
 from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
 
 __all__ = [
@@ -170,8 +172,9 @@ class Weights:
         How much the client's industry / company name count against specialties (needs: 1).
     needs_in_clientele, industry_in_clientele, company_in_clientele : float
         How much the client's needs / industry / company count against target clientele.
-    chatter : float
-        Weight of sentences of a long request that do not say what is needed, when others do.
+    clauses : ClauseWeights
+        Weight of each clause of the request by what it says: negated, primary, secondary,
+        asking, context (:mod:`referral.domain.clauses`); words and clause vectors both use it.
     clientele : float
         Weight of the clientele score next to the specialty score.
     idf_prior : float
@@ -195,6 +198,24 @@ class Weights:
         Clients sent at which the reciprocity points are complete.
     explain_lines : int
         Most explanation lines about specialties (clientele and soft signals come on top).
+    semantic : float
+        Specialty score (IDF units) added by a specialty whose weighted cosine with a clause of
+        the request reaches ``semantic_high``; nothing at ``semantic_low`` or below, linear between.
+    semantic_clientele : float
+        The same for the target clientele against the client's situation.
+    semantic_low, semantic_high : float
+        Cosine range of all-MiniLM-L6-v2 over which meaning starts and stops adding points.
+    semantic_floor : float
+        Weighted cosine a colleague's best specialty needs to be a candidate on meaning alone.
+    lexical_floor : float
+        A shared word alone (no meaning) makes a candidate only if the specialty is at least this
+        close to the request: "service" in "SaaS" or "studio" in "Looker Studio" do not.
+    gate_low, gate_high, gate_min : float
+        A word shared with a specialty counts fully when the specialty's weighted cosine with the
+        request reaches ``gate_high``, ``gate_min`` of it at ``gate_low`` or below, linear between.
+    sense : float
+        Least cosine between the client's clause and a specialty for a word they share to be
+        named in an explanation ("bookings" is not "book covers").
     """
 
     typo: float = 0.85
@@ -213,7 +234,7 @@ class Weights:
     needs_in_clientele: float = 0.5
     industry_in_clientele: float = 1.0
     company_in_clientele: float = 0.6
-    chatter: float = 0.6
+    clauses: ClauseWeights = ClauseWeights()
     clientele: float = 0.5
     idf_prior: float = 50.0
     length_norm: float = 0.3
@@ -228,6 +249,16 @@ class Weights:
     reciprocity_full: int = 3
     same_location: float = 2.0
     explain_lines: int = 4
+    semantic: float = 8.0
+    gate_low: float = 0.15
+    gate_high: float = 0.35
+    gate_min: float = 0.5
+    semantic_clientele: float = 3.0
+    semantic_low: float = 0.2
+    semantic_high: float = 0.7
+    semantic_floor: float = 0.35
+    lexical_floor: float = 0.25
+    sense: float = 0.3
 
 
 @dataclass
@@ -394,25 +425,6 @@ def _analyse(text: str, table: str, w: Weights, source: str = "needs", correct=N
     return out
 
 
-def _cue_weights(needs: str, weights: Weights) -> list[float] | None:
-    """Per-token sentence weights of a long request: sentences saying what is wanted count fully."""
-    parts = sentences(needs)
-    if len(parts) < 3:
-        return None
-    cued = [any(c in f" {fold(p)} " for c in _CUES) for p in parts]
-    if not any(cued):
-        return None
-    out: list[float] = []
-    for part, is_cue in zip(parts, cued):
-        out.extend([1.0 if is_cue else weights.chatter] * len(tokenize(part)))
-    return out if len(out) == len(tokenize(needs)) else None
-
-
-_CUES = (" need", " looking for", " want ", " would like", "d like", " require", " help ", " hire",
-         " seeking", " searching for", " someone to", " someone who", " how to", " how do", " can you",
-         " after a ", " after an ")
-
-
 # ---------------------------------------------------------------------------------------------
 # documents, vocabulary and the query
 # ---------------------------------------------------------------------------------------------
@@ -526,6 +538,43 @@ class _Query:
 
     spec: tuple[_Group, ...]
     cli: tuple[_Group, ...]
+    meaning: _Meaning | None = None
+
+
+@dataclass(frozen=True)
+class _Meaning:
+    """The request as vectors: its clauses (for specialties) and its situation (for clientele).
+
+    ``spec_scores`` / ``cli_scores`` hold, per phrase row of the network's
+    :class:`PhraseVectors`, the best weighted cosine with these vectors.
+    """
+
+    texts: tuple[str, ...]
+    vectors: np.ndarray
+    weights: np.ndarray
+    clauses: int  # the first ``clauses`` texts are the request's clauses, the rest its situation
+    spec_scores: np.ndarray
+    cli_scores: np.ndarray
+    phrases: PhraseVectors
+
+
+# a long pasted email: its first clauses by weight are enough (bounded query time)
+_MAX_CLAUSES = 12
+
+
+def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning:
+    """Embed the request's clauses (one batch) and score every phrase of the network against them."""
+    found = clauses(client.needs, w.clauses)
+    found = sorted(found, key=lambda c: -c.weight)[:_MAX_CLAUSES]
+    situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
+    texts = [c.text for c in found] + situation
+    vectors = np.asarray(phrases.encoder.encode(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+    weights = np.array([c.weight for c in found] + [1.0] * len(situation))
+    n = len(found)
+    spec = phrases.scores(vectors[:n], weights[:n])
+    # whom the colleague serves: the client's situation first, what they ask for a little
+    cli = phrases.scores(vectors, np.concatenate([weights[:n] * w.needs_in_clientele, weights[n:]]))
+    return _Meaning(tuple(texts), vectors, weights, n, spec, cli, phrases)
 
 
 _SELF = re.compile(r"\b(?:we(?:'re|\u2019re| are)|i(?:'m|\u2019m| am)|as)\s+(?:an?|the|one of the)?\s*"
@@ -550,9 +599,9 @@ def self_description(needs: str) -> str:
     return " ".join(found)
 
 
-def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
+def _make_query(client: ClientNeed, vocab: _Vocabulary, phrases: PhraseVectors | None = None) -> _Query:
     w = vocab.weights
-    cues = _cue_weights(client.needs, w)
+    cues = token_weights(client.needs, w.clauses)
 
     def terms(table: str, factors: tuple[float, float, float], industry: str) -> tuple[_Group, ...]:
         best: dict[str, _Hit] = {}
@@ -580,6 +629,7 @@ def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
         # "we're the employer", "I'm a freelance designer": who the client is counts as their industry
         cli=terms("clienteles", (w.needs_in_clientele, w.industry_in_clientele, w.company_in_clientele),
                   " ".join(filter(None, (client.industry, self_description(client.needs))))),
+        meaning=_meaning(client, phrases, w) if phrases is not None and len(phrases) else None,
     )
 
 
@@ -588,11 +638,13 @@ def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
 # ---------------------------------------------------------------------------------------------
 
 
-def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: str, vocab: _Vocabulary):
+def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: str, vocab: _Vocabulary,
+             sense=None):
     """For each group that meets the document: (score, term, hit) of its best term.
 
     A group scores its best term plus ``Weights.reinforce`` times the others it matched
     (``(1 - r) * max + r * sum``), so agreeing readings of one word add a little.
+    ``sense(term)`` (optional) scales a term by how close in meaning its specialty is to the request.
     """
     r = vocab.weights.reinforce
     for group in groups:
@@ -601,6 +653,8 @@ def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: st
             value = doc_terms.get(term)
             if value is not None:
                 contribution = hit.weight * vocab.idf(fld, term) * value
+                if sense is not None:
+                    contribution = contribution * sense(term)
                 total += contribution
                 if best is None or contribution > best[0]:
                     best = (contribution, term, hit)
@@ -608,14 +662,67 @@ def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: st
             yield ((1.0 - r) * best[0] + r * total, best[1], best[2])
 
 
-def _text_scores(doc: _Doc, query: _Query, vocab: _Vocabulary) -> tuple[float, float]:
-    s = sum(c for c, _, _ in _matches(query.spec, doc.spec_weights, "s", vocab))
+def _gate(x, w: Weights):
+    """How much a shared word counts, from its specialty's closeness in meaning to the request
+    (works on arrays): fully from ``gate_high``, ``gate_min`` at ``gate_low`` or below. "presses"
+    on a stamping line shares a word with "press releases" but not the meaning."""
+    return np.clip((x - w.gate_low) / (w.gate_high - w.gate_low), w.gate_min, 1.0)
+
+
+def _sense(doc: _Doc, query: _Query, spec_ids: tuple[int, ...], w: Weights):
+    """The per-term gate of a document's specialty terms, or None without meaning."""
+    m = query.meaning
+    if m is None or not spec_ids:
+        return None
+    return lambda term: float(_gate(m.spec_scores[spec_ids[doc.spec[term]]], w))
+
+
+def _text_scores(doc: _Doc, query: _Query, vocab: _Vocabulary, spec_ids: tuple[int, ...] = ()) -> tuple[float, float]:
+    sense = _sense(doc, query, spec_ids, vocab.weights)
+    s = sum(c for c, _, _ in _matches(query.spec, doc.spec_weights, "s", vocab, sense))
     c = sum(c for c, _, _ in _matches(query.cli, doc.cli, "c", vocab))
     return s, c
 
 
-def _text_points(s: float, c: float, w: Weights) -> float:
-    return w.text_points * (1.0 - math.exp(-(s + w.clientele * c) / w.scale))
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """One colleague's text scores: words (specialties ``s``, clientele ``c``), meaning (``ss``, ``sc``)."""
+
+    doc: _Doc
+    s: float
+    c: float
+    ss: float = 0.0
+    sc: float = 0.0
+    spec_ids: tuple[int, ...] = ()  # phrase rows of the specialties, in order
+    cli_id: int = 0
+
+
+def _score(doc: _Doc, query: _Query, vocab: _Vocabulary, spec_ids: tuple[int, ...] = (),
+           cli_id: int = 0) -> _Scored:
+    s, c = _text_scores(doc, query, vocab, spec_ids)
+    m = query.meaning
+    if m is None:
+        return _Scored(doc, s, c)
+    ss = max((float(m.spec_scores[i]) for i in spec_ids), default=0.0)
+    return _Scored(doc, s, c, ss, float(m.cli_scores[cli_id]), spec_ids, cli_id)
+
+
+def _ramp(x, w: Weights):
+    """Meaning in score units: 0 up to ``semantic_low``, 1 from ``semantic_high`` (works on arrays)."""
+    return np.clip((x - w.semantic_low) / (w.semantic_high - w.semantic_low), 0.0, 1.0)
+
+
+def _relevant(s, ss, with_meaning: bool, w: Weights):
+    """Whether a colleague fits at all (works on arrays): close in meaning, or shared words that are
+    not a coincidence of spelling (the specialty is still somewhat close in meaning)."""
+    if not with_meaning:
+        return s >= w.min_relevance
+    return (ss >= w.semantic_floor) | ((s >= w.min_relevance) & (ss >= w.lexical_floor))
+
+
+def _text_points(r: _Scored, w: Weights) -> float:
+    total = r.s + w.semantic * float(_ramp(r.ss, w)) + w.clientele * (r.c + w.semantic_clientele * float(_ramp(r.sc, w)))
+    return w.text_points * (1.0 - math.exp(-total / w.scale))
 
 
 def _soft(profile: Profile, client: ClientNeed, ctx: MatchContext, w: Weights,
@@ -650,13 +757,30 @@ def _quote(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
 
 
-def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> list[str]:
-    """Readable lines for the strongest matched specialties and the clientele."""
+def _text_reasons(r: _Scored, query: _Query, vocab: _Vocabulary, w: Weights) -> list[str]:
+    """Readable lines for the strongest matched specialties and the clientele.
+
+    Each line names the client's words and the colleague's words that meet. A word they share
+    is named only where the specialty is also close in meaning to what the client asks
+    ("bookings" is not "book covers"); a match of meaning alone names the client's clause.
+    """
+    doc, m = r.doc, query.meaning
+
+    def closeness(index: int) -> float:
+        return 1.0 if m is None or index >= len(r.spec_ids) else float(m.spec_scores[r.spec_ids[index]])
+
     groups: dict[int, list[tuple[float, _Hit]]] = {}
-    for contribution, term, hit in _matches(query.spec, doc.spec_weights, "s", vocab):
-        groups.setdefault(doc.spec[term], []).append((contribution, hit))
+    for contribution, term, hit in _matches(query.spec, doc.spec_weights, "s", vocab,
+                                            _sense(doc, query, r.spec_ids, w)):
+        if closeness(doc.spec[term]) >= w.sense:
+            groups.setdefault(doc.spec[term], []).append((contribution, hit))
     ranked = sorted(groups.items(), key=lambda kv: (-sum(c for c, _ in kv[1]), kv[0]))
     lines: list[str] = []
+    if m is not None and r.spec_ids and r.ss >= w.semantic_floor:
+        index = max(range(len(r.spec_ids)), key=lambda i: (closeness(i), -i))
+        if index not in groups:
+            clause = m.texts[m.phrases.best_query(r.spec_ids[index], m.vectors[: m.clauses], m.weights[: m.clauses])[0]]
+            lines.append(f'"{said_briefly(clause)}" is close in meaning to specialty "{doc.profile.specialties[index]}"')
     for index, hits in ranked[:3]:
         specialty = doc.profile.specialties[index]
         hits.sort(key=lambda ch: -ch[0])
@@ -678,10 +802,14 @@ def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> l
         best = max(fits, key=lambda cth: (cth[0], cth[1]))[2]
         what = {"industry": "the client's industry", "company": "the client's company"}.get(best.source, "the client")
         lines.append(f'serves {_quote(doc.profile.target_clientele)}: fits {what} ("{_quote(best.said, 40)}")')
+    elif m is not None and r.cli_id and r.sc >= w.semantic_floor:
+        which = m.phrases.best_query(r.cli_id, m.vectors, m.weights)[0]
+        lines.append(f'serves {_quote(doc.profile.target_clientele)}: close to the client '
+                     f'("{said_briefly(m.texts[which], 40)}")')
     return lines
 
 
-def _finish(scored: list[tuple[_Doc, float, float]], query: _Query, client: ClientNeed, ctx: MatchContext,
+def _finish(scored: list[_Scored], query: _Query, client: ClientNeed, ctx: MatchContext,
             vocab: _Vocabulary, names: Mapping[int, str], limit: int) -> list[Candidate]:
     """Exact scores for eligible, relevant colleagues; best first, ties by id; at most ``limit``.
 
@@ -689,19 +817,19 @@ def _finish(scored: list[tuple[_Doc, float, float]], query: _Query, client: Clie
     """
     w = vocab.weights
     ranked = []
-    for doc, s, c in scored:
-        soft, _ = _soft(doc.profile, client, ctx, w, names)
-        ranked.append((round(min(100.0, _text_points(s, c, w) + soft), 2), doc))
-    ranked.sort(key=lambda sd: (-sd[0], sd[1].profile.id))
+    for r in scored:
+        soft, _ = _soft(r.doc.profile, client, ctx, w, names)
+        ranked.append((round(min(100.0, _text_points(r, w) + soft), 2), r))
+    ranked.sort(key=lambda sr: (-sr[0], sr[1].doc.profile.id))
     out = []
-    for score, doc in ranked[: max(0, limit)]:
-        why = _text_reasons(doc, query, vocab, w) + _soft(doc.profile, client, ctx, w, names)[1]
-        out.append(Candidate(doc.profile.id, score, tuple(why)))
+    for score, r in ranked[: max(0, limit)]:
+        why = _text_reasons(r, query, vocab, w) + _soft(r.doc.profile, client, ctx, w, names)[1]
+        out.append(Candidate(r.doc.profile.id, score, tuple(why)))
     return out
 
 
 def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: MatchContext, limit: int = 10,
-                     weights: Weights = Weights()) -> list[Candidate]:
+                     weights: Weights = Weights(), encoder: Encoder | None = None) -> list[Candidate]:
     """Rank by scoring every profile in turn: slow, simple, the reference for :class:`MatchIndex`.
 
     Parameters
@@ -710,6 +838,8 @@ def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: Match
         The whole network (ids unique); document frequencies are taken over all of them.
     client, ctx, limit, weights
         As for :meth:`MatchIndex.rank`.
+    encoder : Encoder or None
+        As for :class:`MatchIndex` (None: words only).
 
     Returns
     -------
@@ -720,13 +850,23 @@ def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: Match
     docs = [_make_doc(p, weights) for p in profiles]
     for doc in docs:
         vocab.add(doc)
-    query = _make_query(client, vocab)
+    phrases = PhraseVectors(encoder) if encoder is not None else None
+    ids = [_phrase_ids(phrases, doc.profile) for doc in docs]
+    query = _make_query(client, vocab, phrases)
     scored = []
-    for doc in docs:
-        s, c = _text_scores(doc, query, vocab)
-        if s >= weights.min_relevance and hard_rule(doc.profile, client, ctx) is None:
-            scored.append((doc, s, c))
+    for doc, (spec_ids, cli_id) in zip(docs, ids):
+        r = _score(doc, query, vocab, spec_ids, cli_id)
+        if _relevant(r.s, r.ss, query.meaning is not None, weights) and hard_rule(doc.profile, client, ctx) is None:
+            scored.append(r)
     return _finish(scored, query, client, ctx, vocab, {d.profile.id: d.profile.name for d in docs}, limit)
+
+
+def _phrase_ids(phrases: PhraseVectors | None, profile: Profile) -> tuple[tuple[int, ...], int]:
+    """Phrase rows of a profile's specialties and of its target clientele (adds them to ``phrases``)."""
+    if phrases is None:
+        return (), 0
+    *spec, cli = phrases.add([*profile.specialties, profile.target_clientele])
+    return tuple(spec), cli
 
 
 # ---------------------------------------------------------------------------------------------
@@ -765,6 +905,9 @@ class MatchIndex:
         Initial network.
     weights : Weights
         Weights and thresholds.
+    encoder : Encoder or None
+        Turns phrases and clauses into unit vectors (the service gives one that reads stored
+        vectors first); None ranks on words only.
 
     Notes
     -----
@@ -772,16 +915,24 @@ class MatchIndex:
     ``(field, term) -> {row: weight}`` with numpy copies made lazily per term when a query
     needs them, and numpy columns for capacity, pause, remote, place and dealbreakers.
     ``upsert`` costs the analysis of one profile plus one dictionary update per term.
+    Meaning: every distinct specialty and clientele phrase is one float32 row of a shared
+    :class:`PhraseVectors` matrix; a colleague row holds only phrase row ids (``int32``), so
+    100,000 colleagues who share a few thousand phrases cost a few megabytes.
     """
 
-    def __init__(self, profiles: Iterable[Profile] = (), weights: Weights = Weights()) -> None:
+    def __init__(self, profiles: Iterable[Profile] = (), weights: Weights = Weights(),
+                 encoder: Encoder | None = None) -> None:
         self.weights = weights
+        self._phrases = PhraseVectors(encoder) if encoder is not None else None
+        self._spec_phr = np.zeros((0, 4), dtype=np.int32)  # row -> phrase rows of its specialties (0: none)
+        self._cli_phr = np.zeros(0, dtype=np.int32)  # row -> phrase row of its target clientele
         self._vocab = _Vocabulary(weights)
         self._rows: dict[int, int] = {}
         self._docs: list[_Doc | None] = []
         self._free: list[int] = []
         self._postings: dict[tuple[str, str], dict[int, float]] = {}
-        self._arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._where: dict[str, dict[int, int]] = {}  # specialty term -> row -> index of its specialty
+        self._arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._ids = np.zeros(0, dtype=np.int64)  # row -> colleague id
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None  # ids ascending, their rows
         self._capacity = np.zeros(0, dtype=np.int64)
@@ -791,6 +942,9 @@ class MatchIndex:
         self._dealbreakers: dict[str, np.ndarray] = {}
         self._places: dict[str, int] = {}
         self._places_by_word: dict[str, list[str]] = {}
+        profiles = list(profiles)
+        if self._phrases is not None:  # embed every distinct phrase in one batch, then share
+            self._phrases.release(self._phrases.add([t for p in profiles for t in (*p.specialties, p.target_clientele)]))
         for profile in profiles:
             self.upsert(profile)
 
@@ -813,10 +967,20 @@ class MatchIndex:
         if row != old:
             self._sorted = None
         self._vocab.add(doc)
+        spec_ids, cli_id = _phrase_ids(self._phrases, profile)
+        if len(spec_ids) > self._spec_phr.shape[1]:
+            wider = np.zeros((self._spec_phr.shape[0], len(spec_ids)), dtype=np.int32)
+            wider[:, : self._spec_phr.shape[1]] = self._spec_phr
+            self._spec_phr = wider
+        self._spec_phr[row] = 0
+        self._spec_phr[row, : len(spec_ids)] = spec_ids
+        self._cli_phr[row] = cli_id
         for fld, terms in (("s", doc.spec_weights), ("c", doc.cli)):
             for term, value in terms.items():
                 self._postings.setdefault((fld, term), {})[row] = value
                 self._arrays.pop((fld, term), None)
+        for term, index in doc.spec.items():
+            self._where.setdefault(term, {})[row] = index
         self._capacity[row] = profile.capacity
         self._paused[row] = profile.paused_until.toordinal() if profile.paused_until else 0
         self._remote[row] = profile.remote
@@ -846,8 +1010,17 @@ class MatchIndex:
                 if not postings:
                     del self._postings[(fld, term)]
                 self._arrays.pop((fld, term), None)
+        for term in doc.spec:
+            where = self._where[term]
+            del where[row]
+            if not where:
+                del self._where[term]
         for code in doc.profile.dealbreakers:
             self._dealbreakers[code][row] = False
+        if self._phrases is not None:
+            self._phrases.release([*self._spec_phr[row].tolist(), int(self._cli_phr[row])])
+        self._spec_phr[row] = 0  # a free row has no meaning: it can never be relevant
+        self._cli_phr[row] = 0
         self._docs[row] = None
         self._free.append(row)
         return row
@@ -861,6 +1034,10 @@ class MatchIndex:
             self._paused = np.resize(self._paused, size)
             self._remote = np.resize(self._remote, size)
             self._place = np.resize(self._place, size)
+            self._cli_phr = np.resize(self._cli_phr, size)
+            grown_phr = np.zeros((size, self._spec_phr.shape[1]), dtype=np.int32)
+            grown_phr[: len(self._spec_phr)] = self._spec_phr
+            self._spec_phr = grown_phr
             for code, column in self._dealbreakers.items():
                 grown = np.zeros(size, dtype=bool)
                 grown[: len(column)] = column
@@ -877,18 +1054,23 @@ class MatchIndex:
             self._places_by_word.setdefault(key.split()[0], []).append(key)
         return self._places[key]
 
-    def _array(self, fld: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    def _array(self, fld: str, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, posting weights and (specialties only) the phrase row of the specialty with the term."""
         key = (fld, term)
         if key not in self._arrays:
             postings = self._postings[key]
-            self._arrays[key] = (np.fromiter(postings.keys(), np.int64, len(postings)),
-                                 np.fromiter(postings.values(), np.float64, len(postings)))
+            rows = np.fromiter(postings.keys(), np.int64, len(postings))
+            phrases = np.zeros(0, dtype=np.int32)
+            if fld == "s":
+                where = self._where[term]
+                phrases = self._spec_phr[rows, np.fromiter((where[r] for r in postings), np.int64, len(postings))]
+            self._arrays[key] = (rows, np.fromiter(postings.values(), np.float64, len(postings)), phrases)
         return self._arrays[key]
 
     # -- ranking ----------------------------------------------------------------------------------
 
-    def _accumulate(self, fld: str, groups: tuple[_Group, ...]) -> np.ndarray:
-        """Vectorised :func:`_text_scores` for one field over all rows."""
+    def _accumulate(self, fld: str, groups: tuple[_Group, ...], meaning: _Meaning | None = None) -> np.ndarray:
+        """Vectorised :func:`_text_scores` for one field over all rows (``meaning``: gate specialty words)."""
         r = self.weights.reinforce
         total = np.zeros(len(self._docs))
         scratch = np.zeros(len(self._docs))
@@ -896,8 +1078,11 @@ class MatchIndex:
             parts = []
             for term, hit in group:
                 if (fld, term) in self._postings:
-                    rows, values = self._array(fld, term)
-                    parts.append((rows, (hit.weight * self._vocab.idf(fld, term)) * values))
+                    rows, values, phrases = self._array(fld, term)
+                    contribution = (hit.weight * self._vocab.idf(fld, term)) * values
+                    if meaning is not None and fld == "s":
+                        contribution = contribution * _gate(meaning.spec_scores[phrases], self.weights)
+                    parts.append((rows, contribution))
             if len(parts) == 1:
                 total[parts[0][0]] += parts[0][1]
             elif parts:
@@ -988,15 +1173,22 @@ class MatchIndex:
         w = self.weights
         if limit <= 0 or not self._rows:
             return []
-        query = _make_query(client, self._vocab)
-        spec = self._accumulate("s", query.spec)
-        rows = np.flatnonzero(spec >= w.min_relevance - _SLACK)
+        query = _make_query(client, self._vocab, self._phrases)
+        m = query.meaning
+        spec = self._accumulate("s", query.spec, m)
+        size = len(self._docs)
+        ss = m.spec_scores[self._spec_phr[:size]].max(axis=1) if m is not None else np.zeros(size)
+        # the slack keeps borderline rows; the exact test below decides
+        rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w))
         open_now, near = self._column(ctx.open_referrals), self._near(client.location)
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         if rows.size == 0:
             return []
-        cli = self._accumulate("c", query.cli)[rows]
-        points = w.text_points * (1.0 - np.exp(-(spec[rows] + w.clientele * cli) / w.scale))
+        total = spec[rows] + w.clientele * self._accumulate("c", query.cli)[rows]
+        if m is not None:
+            total += w.semantic * _ramp(ss[rows], w) + w.clientele * w.semantic_clientele * _ramp(
+                m.cli_scores[self._cli_phr[rows]], w)
+        points = w.text_points * (1.0 - np.exp(-total / w.scale))
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
             kth = np.partition(points, -limit)[-limit]
@@ -1007,7 +1199,9 @@ class MatchIndex:
         scored = []
         for row in rows.tolist():
             doc = self._docs[row]
-            s, c = _text_scores(doc, query, self._vocab)
-            if s >= w.min_relevance:
-                scored.append((doc, s, c))
+            n = len(doc.profile.specialties)
+            spec_ids = tuple(self._spec_phr[row, :n].tolist()) if m is not None else ()
+            r = _score(doc, query, self._vocab, spec_ids, int(self._cli_phr[row]))
+            if _relevant(r.s, r.ss, m is not None, w):
+                scored.append(r)
         return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.model import Colleague, Connection, Member
+from referral.services.vectors import store_vectors
 
 
 def _email_taken(uow: UnitOfWork, email: str, except_id: int | None = None) -> bool:
@@ -42,6 +43,7 @@ def add_colleague(uow: UnitOfWork, member_id: int, fields: dict, now: datetime) 
         colleague = Colleague(**fields, added_by_id=member.colleague_id if member else None, now=now)
         uow.session.add(colleague)
         uow.session.flush()
+        store_vectors(uow.session, [colleague])
         uow.record_change("colleague", colleague.id, now)
         uow.commit()
         return colleague.id
@@ -54,6 +56,7 @@ def edit_colleague(uow: UnitOfWork, member_id: int, colleague_id: int, fields: d
         if "email" in fields and _email_taken(uow, fields["email"], except_id=colleague_id):
             raise Invalid({"email": ["A colleague with this email is already in the network."]})
         if colleague.update(now, **fields):
+            store_vectors(uow.session, [colleague])
             uow.record_change("colleague", colleague_id, now)
         uow.commit()
 
@@ -129,6 +132,7 @@ def import_colleagues(uow: UnitOfWork, member_id: int, rows: Iterable[tuple[int,
                     report.unchanged += 1
                     continue
                 uow.record_change("colleague", colleague.id, now)
+            store_vectors(s, existing.values())
             uow.commit()
         progress(len(pending))
         pending.clear()

@@ -20,11 +20,13 @@ from referral.domain.model import Fact, Handoff
 from referral.services.ledger import sent_to
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import ChangeFeed
+from referral.services.vectors import StoredEncoder
 
 C, K, R = orm.colleagues, orm.connections, orm.referrals
 
 
 def profile_of(row) -> Profile:
+    """A colleague row (or entity) as matching sees it."""
     return Profile(id=row.id, name=row.name, specialties=tuple(row.specialties),
                    target_clientele=row.target_clientele or "", location=row.location, remote=row.remote,
                    capacity=row.capacity, dealbreakers=frozenset(row.dealbreakers),
@@ -32,11 +34,17 @@ def profile_of(row) -> Profile:
 
 
 class MatchState:
-    """This process's matching index and connection graph, following the change feed."""
+    """This process's matching index and connection graph, following the change feed.
 
-    def __init__(self):
+    Phrase vectors come from the ``phrase_vectors`` table (:mod:`referral.services.vectors`), so
+    loading the index runs the model only for phrases nobody stored; the model itself is loaded
+    once per process, at the first request that needs it.
+    """
+
+    def __init__(self, encoder=None):
         self.feed = ChangeFeed()
-        self.index = MatchIndex()
+        self.encoder = StoredEncoder(encoder)
+        self.index = MatchIndex(encoder=self.encoder)
         self.graph = nx.Graph()
         self.lock = threading.RLock()  # the index is not thread-safe: rank and update under it
 
@@ -45,13 +53,17 @@ class MatchState:
         with self.lock:
             changes = self.feed.poll(session, now)
             if changes.full:
-                self.index = MatchIndex(profile_of(r) for r in session.execute(select(C)))
+                profiles = [profile_of(r) for r in session.execute(select(C))]
+                self.encoder.load(session, profiles)
+                self.index = MatchIndex(profiles, encoder=self.encoder)
+                self.encoder.forget()
                 self.graph = nx.Graph()
                 self.graph.add_nodes_from(self.index_ids(session))
                 self.graph.add_edges_from(session.execute(select(K.c.a_id, K.c.b_id)).all())
                 return
             if changes.colleagues:
                 rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues)))}
+                self.encoder.load(session, rows.values())
                 for cid in changes.colleagues:
                     if cid in rows:
                         self.index.upsert(profile_of(rows[cid]))
@@ -60,6 +72,7 @@ class MatchState:
                         self.index.remove(cid)
                         if cid in self.graph:
                             self.graph.remove_node(cid)
+                self.encoder.forget()
             if changes.connections:
                 touched = changes.connections
                 for cid in touched:
