@@ -17,7 +17,6 @@ One :class:`Encoder` per process: :func:`shared_encoder` loads it on first use.
 from __future__ import annotations
 
 import importlib.util
-import json
 import threading
 import zipfile
 from pathlib import Path

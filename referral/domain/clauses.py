@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from referral.domain.text import sentences, tokenize
 
-__all__ = ["Clause", "ClauseWeights", "clauses", "said_briefly", "token_weights"]
+__all__ = ["Clause", "ClauseWeights", "asked_for", "clauses", "said_briefly", "token_weights"]
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,32 @@ def token_weights(text: str, weights: ClauseWeights = ClauseWeights()) -> list[f
         out.extend([clause.weight] * len(tokenize(clause.text)))
     if len(out) != len(tokenize(text)):  # punctuation joined words differently: no weighting
         return [1.0] * len(tokenize(text))
+    return out
+
+
+_ASKED = re.compile(
+    r"\b(?:need|needs|want|wants|looking for|would like|'d like|require|requires|help with|someone to|"
+    r"somebody to|someone who can|must|have to|has to|got to|after)\s+(?:(?:someone|somebody) (?:to|who can)\s+)?"
+    r"(?:to\s+|a\s+|an\s+|some\s+)?(.+?)(?=\s+(?:for|with|before|by|so|because|in|at|as|from|since|while|"
+    r"when|who|which|that|ideally)\b|[,.;:!?()]|$)",
+    re.IGNORECASE,
+)
+
+
+def asked_for(text: str) -> list[str]:
+    """The work a clause asks for, as the client put it: what follows "need", "want", "someone
+    to"... up to the first preposition or comma, so the client's situation does not colour it.
+
+    >>> asked_for("We need a website for our restaurant, with online bookings.")
+    ['website']
+    >>> asked_for("We must register a trademark for our brand name")
+    ['register a trademark']
+    """
+    out = []
+    for m in _ASKED.finditer(text.replace("\u2019", "'")):
+        phrase = m.group(1).strip()
+        if len(tokenize(phrase)) >= 1 and phrase.casefold() not in ("help", "someone", "somebody"):
+            out.append(phrase)
     return out
 
 

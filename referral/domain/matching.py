@@ -68,7 +68,8 @@ import networkx
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from referral.domain.clauses import ClauseWeights, clauses, said_briefly, token_weights
+from referral.domain.clauses import ClauseWeights, asked_for, clauses, said_briefly, token_weights
+from referral.domain.rules import broken_rule
 from referral.domain.semantic import Encoder, PhraseVectors
 from referral.domain.text import STOPWORDS, place_key, places_match, singular, stem, tokenize
 from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
@@ -201,6 +202,11 @@ class Weights:
     semantic : float
         Specialty score (IDF units) added by a specialty whose weighted cosine with a clause of
         the request reaches ``semantic_high``; nothing at ``semantic_low`` or below, linear between.
+    asked : float
+        Weight of the work a clause asks for, as a phrase of its own, next to the clause's weight.
+    whole_clause : float
+        Weight of a whole clause next to the work it asks for ("need a website" from "we need a
+        website for our restaurant"), whose situation words would otherwise colour its meaning.
     semantic_clientele : float
         The same for the target clientele against the client's situation.
     semantic_low, semantic_high : float
@@ -213,6 +219,9 @@ class Weights:
     gate_low, gate_high, gate_min : float
         A word shared with a specialty counts fully when the specialty's weighted cosine with the
         request reaches ``gate_high``, ``gate_min`` of it at ``gate_low`` or below, linear between.
+    fit_low, fit_high : float
+        The clientele score counts not at all below a best-specialty cosine of ``fit_low``, fully
+        from ``fit_high``: serving restaurants does not make an interior designer a web designer.
     sense : float
         Least cosine between the client's clause and a specialty for a word they share to be
         named in an explanation ("bookings" is not "book covers").
@@ -234,7 +243,7 @@ class Weights:
     needs_in_clientele: float = 0.5
     industry_in_clientele: float = 1.0
     company_in_clientele: float = 0.6
-    clauses: ClauseWeights = ClauseWeights()
+    clauses: ClauseWeights = field(default_factory=ClauseWeights)
     clientele: float = 0.5
     idf_prior: float = 50.0
     length_norm: float = 0.3
@@ -245,14 +254,18 @@ class Weights:
     connection: float = 1.0
     mutual: float = 1.5
     spare_capacity: float = 1.0
-    reciprocity: float = 2.5
+    reciprocity: float = 1.0
     reciprocity_full: int = 3
     same_location: float = 2.0
     explain_lines: int = 4
     semantic: float = 8.0
+    whole_clause: float = 0.9
+    asked: float = 0.85
     gate_low: float = 0.15
     gate_high: float = 0.35
     gate_min: float = 0.5
+    fit_low: float = 0.25
+    fit_high: float = 0.45
     semantic_clientele: float = 3.0
     semantic_low: float = 0.2
     semantic_high: float = 0.7
@@ -313,21 +326,23 @@ def hard_rule(profile: Profile, client: ClientNeed, ctx: MatchContext) -> str | 
     >>> hard_rule(Profile(2, "Ana", ("tax",), dealbreakers=frozenset({"hostile"})), ClientNeed("tax"), ctx)
     'will not take clients who are hostile'
     """
-    if profile.id == ctx.member_id:
-        return "is the member"
-    if profile.id in ctx.excluded:
-        return "already declined or let this handoff expire"
     open_now = ctx.open_referrals.get(profile.id, 0)
-    if open_now >= profile.capacity:
-        return f"no free place ({open_now} open of {profile.capacity})"
-    if profile.paused_until is not None and profile.paused_until >= ctx.today:
-        return f"paused until {profile.paused_until.isoformat()}"
-    blocked = sorted(profile.dealbreakers & ctx.reasons)
-    if blocked:
-        return "will not take clients who are " + ", ".join(b.replace("_", " ") for b in blocked)
-    if not profile.remote and place_key(client.location) and not places_match(profile.location, client.location):
-        return f"works only in {profile.location or 'an unknown place'}, not in {client.location}"
-    return None
+    rule = broken_rule(colleague_id=profile.id, capacity=profile.capacity, paused_until=profile.paused_until,
+                       dealbreakers=profile.dealbreakers, remote=profile.remote, location=profile.location,
+                       member_colleague_id=ctx.member_id, open_count=open_now,
+                       turned_down=profile.id in ctx.excluded, reasons=ctx.reasons,
+                       client_location=client.location, today=ctx.today)
+    if rule is None:
+        return None
+    return {
+        "self": lambda: "is the member",
+        "turned_down": lambda: "already declined or let this handoff expire",
+        "full": lambda: f"no free place ({open_now} open of {profile.capacity})",
+        "paused": lambda: f"paused until {profile.paused_until.isoformat()}",
+        "dealbreaker": lambda: "will not take clients who are " + ", ".join(
+            b.replace("_", " ") for b in sorted(profile.dealbreakers & ctx.reasons)),
+        "place": lambda: f"works only in {profile.location or 'an unknown place'}, not in {client.location}",
+    }[rule]()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,29 +460,49 @@ class _Doc:
 _PREPOSITIONS = frozenset({"for", "of", "in", "with", "to", "on", "at", "from", "by", "about", "into", "via", "under"})
 
 
-def _make_doc(profile: Profile, weights: Weights) -> _Doc:
-    """Analyse a profile once: specialty terms (head word full weight, modifier words less) and clientele."""
-    spec: dict[str, tuple[float, int]] = {}
-    n = max(1, len(profile.specialties))
-    norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
-    for i, specialty in enumerate(profile.specialties):
-        terms = _analyse(specialty, "trades", weights)
-        cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
-        head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
-        for term, hit in terms:
-            value = norm * (1.0 if hit.last == head or hit.how == "concept" else weights.modifier)
-            if term not in spec or value > spec[term][0]:
-                spec[term] = (value, i)
+@lru_cache(maxsize=1 << 16)
+def _specialty_terms(specialty: str, weights: Weights) -> tuple[tuple[str, float], ...]:
+    """A specialty's terms with their weight before length normalisation (head word full, modifiers
+    less). Cached: phrases repeat across a network, so a big import analyses each one once."""
+    terms = _analyse(specialty, "trades", weights)
+    cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
+    head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
+    return tuple((term, 1.0 if hit.last == head or hit.how == "concept" else weights.modifier) for term, hit in terms)
+
+
+@lru_cache(maxsize=1 << 14)
+def _clientele_terms(clientele: str, weights: Weights) -> tuple[tuple[tuple[str, float], ...], frozenset[str]]:
+    """Target clientele terms with their weights, and its words (cached like specialties)."""
     cli: dict[str, float] = {}
-    for part in re.split(r"[,;:()]", profile.target_clientele):
+    for part in re.split(r"[,;:()]", clientele):
         # whom they serve is the head of each listed group; what follows a preposition only
         # qualifies it ("employees in a dispute with their employer" serves employees)
         cut = next((t.pos for t in tokenize(part) if t.text in _PREPOSITIONS and t.pos > 0), None)
         for term, hit in _analyse(part, "clienteles", weights):
             value = 1.0 if cut is None or hit.slot // 2 < cut or hit.how == "concept" else weights.modifier
             cli[term] = max(cli.get(term, 0.0), value)
-    words = frozenset(t.text for text in (*profile.specialties, profile.target_clientele) for t in tokenize(text))
-    return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()}, cli, words)
+    return tuple(cli.items()), frozenset(t.text for t in tokenize(clientele))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(t.text for t in tokenize(text))
+
+
+def _make_doc(profile: Profile, weights: Weights) -> _Doc:
+    """Analyse a profile once: specialty terms (head word full weight, modifier words less) and clientele."""
+    spec: dict[str, tuple[float, int]] = {}
+    n = max(1, len(profile.specialties))
+    norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
+    for i, specialty in enumerate(profile.specialties):
+        for term, base in _specialty_terms(specialty, weights):
+            value = norm * base
+            if term not in spec or value > spec[term][0]:
+                spec[term] = (value, i)
+    cli_terms, cli_words = _clientele_terms(profile.target_clientele, weights)
+    words = cli_words.union(*(_words(s) for s in profile.specialties))
+    return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()},
+                dict(cli_terms), words)
 
 
 def _count(counter: Counter, keys: Iterable, sign: int) -> bool:
@@ -562,15 +597,42 @@ class _Meaning:
 _MAX_CLAUSES = 12
 
 
+def _context_stems(client: ClientNeed) -> set[str]:
+    """Stems of the client's industry and company: who the client is, not what they ask for."""
+    return {stem(t.text) for t in tokenize(f"{client.industry} {client.company}") if t.text not in STOPWORDS}
+
+
+def _spelled_out(text: str) -> str:
+    """The text with the abbreviations matching knows written out ("PPC campaigns" -> "pay per
+    click advertising (PPC) campaigns"), so the model reads what the word matching reads."""
+    out, at = [], 0
+    for m in re.finditer(r"[^\W_]+(?:[&/][^\W_]+)?", text):
+        key = m.group().casefold()
+        expansion = ABBREVIATIONS.get(key)
+        if expansion and (key not in CAPITALS_ONLY or (m.group().isupper() and len(m.group()) > 1)):
+            out.append(text[at: m.start()] + f"{expansion} ({m.group()})")
+            at = m.end()
+    return "".join(out) + text[at:]
+
+
 def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning:
     """Embed the request's clauses (one batch) and score every phrase of the network against them."""
-    found = clauses(client.needs, w.clauses)
-    found = sorted(found, key=lambda c: -c.weight)[:_MAX_CLAUSES]
+    found = sorted(clauses(client.needs, w.clauses), key=lambda c: -c.weight)[:_MAX_CLAUSES]
+    # the work asked for, without the situation around it, and the whole clause a little less
+    asks: list[tuple[str, float]] = []
+    context = _context_stems(client)
+    for c in found:
+        work = asked_for(c.text)
+        asks += [(_spelled_out(a), c.weight * w.asked) for a in work]
+        # the clause without the client's own industry words: "a website for our restaurant" is
+        # about a website, not about restaurants
+        text = " ".join(t.raw for t in tokenize(c.text) if stem(t.text) not in context) if context else c.text
+        asks.append((_spelled_out(text), c.weight * (w.whole_clause if work else 1.0)))
     situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
-    texts = [c.text for c in found] + situation
+    texts = [a for a, _ in asks] + situation
     vectors = np.asarray(phrases.encoder.encode(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
-    weights = np.array([c.weight for c in found] + [1.0] * len(situation))
-    n = len(found)
+    weights = np.array([x for _, x in asks] + [1.0] * len(situation))
+    n = len(asks)
     spec = phrases.scores(vectors[:n], weights[:n])
     # whom the colleague serves: the client's situation first, what they ask for a little
     cli = phrases.scores(vectors, np.concatenate([weights[:n] * w.needs_in_clientele, weights[n:]]))
@@ -602,6 +664,10 @@ def self_description(needs: str) -> str:
 def _make_query(client: ClientNeed, vocab: _Vocabulary, phrases: PhraseVectors | None = None) -> _Query:
     w = vocab.weights
     cues = token_weights(client.needs, w.clauses)
+    # the client's own industry or company named in the request is context, not the work asked for
+    context = _context_stems(client)
+    cues = [c * (w.industry_in_specialties if stem(t.text) in context else 1.0)
+            for c, t in zip(cues, tokenize(client.needs))]
 
     def terms(table: str, factors: tuple[float, float, float], industry: str) -> tuple[_Group, ...]:
         best: dict[str, _Hit] = {}
@@ -669,6 +735,12 @@ def _gate(x, w: Weights):
     return np.clip((x - w.gate_low) / (w.gate_high - w.gate_low), w.gate_min, 1.0)
 
 
+def _fit(x, w: Weights):
+    """How much whom a colleague serves may count, from how close their best specialty is to the
+    work asked for (works on arrays): the clientele decides between people who do the work."""
+    return np.clip((x - w.fit_low) / (w.fit_high - w.fit_low), 0.0, 1.0)
+
+
 def _sense(doc: _Doc, query: _Query, spec_ids: tuple[int, ...], w: Weights):
     """The per-term gate of a document's specialty terms, or None without meaning."""
     m = query.meaning
@@ -720,8 +792,11 @@ def _relevant(s, ss, with_meaning: bool, w: Weights):
     return (ss >= w.semantic_floor) | ((s >= w.min_relevance) & (ss >= w.lexical_floor))
 
 
-def _text_points(r: _Scored, w: Weights) -> float:
-    total = r.s + w.semantic * float(_ramp(r.ss, w)) + w.clientele * (r.c + w.semantic_clientele * float(_ramp(r.sc, w)))
+def _text_points(r: _Scored, w: Weights, with_meaning: bool) -> float:
+    work = float(_ramp(r.ss, w))
+    # whom they serve decides between colleagues who do the work; it never makes up for the work
+    fit = float(_fit(r.ss, w)) if with_meaning else 1.0
+    total = r.s + w.semantic * work + w.clientele * fit * (r.c + w.semantic_clientele * float(_ramp(r.sc, w)))
     return w.text_points * (1.0 - math.exp(-total / w.scale))
 
 
@@ -819,7 +894,7 @@ def _finish(scored: list[_Scored], query: _Query, client: ClientNeed, ctx: Match
     ranked = []
     for r in scored:
         soft, _ = _soft(r.doc.profile, client, ctx, w, names)
-        ranked.append((round(min(100.0, _text_points(r, w) + soft), 2), r))
+        ranked.append((round(min(100.0, _text_points(r, w, query.meaning is not None) + soft), 2), r))
     ranked.sort(key=lambda sr: (-sr[0], sr[1].doc.profile.id))
     out = []
     for score, r in ranked[: max(0, limit)]:
@@ -1118,7 +1193,8 @@ class MatchIndex:
 
     def _eligible(self, rows: np.ndarray, client: ClientNeed, ctx: MatchContext, open_now: np.ndarray,
                   near: list[int]) -> np.ndarray:
-        """Vectorised :func:`hard_rule` over rows: True where no rule excludes."""
+        """Vectorised :func:`referral.domain.rules.broken_rule` over rows: True where no rule excludes
+        (tests check it agrees with the rule, through :func:`brute_force_rank`)."""
         blocked = np.zeros(len(self._docs), dtype=bool)
         blocked[[self._rows[c] for c in (ctx.member_id, *ctx.excluded) if c in self._rows]] = True
         ok = ~blocked[rows] & (self._paused[rows] < ctx.today.toordinal())
@@ -1184,10 +1260,12 @@ class MatchIndex:
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         if rows.size == 0:
             return []
-        total = spec[rows] + w.clientele * self._accumulate("c", query.cli)[rows]
-        if m is not None:
-            total += w.semantic * _ramp(ss[rows], w) + w.clientele * w.semantic_clientele * _ramp(
-                m.cli_scores[self._cli_phr[rows]], w)
+        cli = self._accumulate("c", query.cli)[rows]
+        if m is None:
+            total = spec[rows] + w.clientele * cli
+        else:
+            total = spec[rows] + w.semantic * _ramp(ss[rows], w) + w.clientele * _fit(ss[rows], w) * (
+                cli + w.semantic_clientele * _ramp(m.cli_scores[self._cli_phr[rows]], w))
         points = w.text_points * (1.0 - np.exp(-total / w.scale))
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
