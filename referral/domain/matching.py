@@ -222,6 +222,8 @@ class Weights:
     fit_low, fit_high : float
         The clientele score counts not at all below a best-specialty cosine of ``fit_low``, fully
         from ``fit_high``: serving restaurants does not make an interior designer a web designer.
+    search_floor : float
+        ``semantic_floor`` for the directory search and the network filter (:meth:`MatchIndex.search`).
     sense : float
         Least cosine between the client's clause and a specialty for a word they share to be
         named in an explanation ("bookings" is not "book covers").
@@ -264,8 +266,9 @@ class Weights:
     gate_low: float = 0.15
     gate_high: float = 0.35
     gate_min: float = 0.5
-    fit_low: float = 0.25
-    fit_high: float = 0.45
+    fit_low: float = 0.2
+    search_floor: float = 0.45
+    fit_high: float = 0.4
     semantic_clientele: float = 3.0
     semantic_low: float = 0.2
     semantic_high: float = 0.7
@@ -1221,6 +1224,24 @@ class MatchIndex:
             mutual = {p: 1 for m in known for p in graph[m] if p not in (m, me)}
             points += w.connection * self._column(known)[rows] + w.mutual * self._column(mutual)[rows]
         return points
+
+    def search(self, text: str) -> list[int]:
+        """Colleague ids whose specialties fit ``text`` by the same reading as ranking (typos,
+        abbreviations, the thesaurus, meaning), best first; no hard rules. "lawyer" finds the IP
+        lawyer, "bookeeping" the bookkeepers. Used by the directory and the network filter.
+        """
+        if not self._rows or not text.strip():
+            return []
+        w = self.weights
+        query = _make_query(ClientNeed(text), self._vocab, self._phrases)
+        m = query.meaning
+        spec = self._accumulate("s", query.spec, m)
+        size = len(self._docs)
+        ss = m.spec_scores[self._spec_phr[:size]].max(axis=1) if m is not None else np.zeros(size)
+        # a search box gets a word or two, whose cosines run higher by chance than a sentence's
+        rows = np.flatnonzero(_relevant(spec, ss, m is not None, replace(w, semantic_floor=w.search_floor)))
+        order = np.argsort(-(spec[rows] + w.semantic * _ramp(ss[rows], w)), kind="stable")
+        return self._ids[rows[order]].tolist()
 
     def rank(self, client: ClientNeed, ctx: MatchContext, limit: int = 10) -> list[Candidate]:
         """The colleagues who fit the client, best first.

@@ -82,6 +82,12 @@ class MatchState:
                     K.c.a_id.in_(touched) | K.c.b_id.in_(touched))).all()
                 self.graph.add_edges_from(edges)
 
+    def search(self, session, text: str, now: datetime) -> list[int]:
+        """Colleague ids whose specialties fit ``text`` (see :meth:`MatchIndex.search`), current as of now."""
+        with self.lock:
+            self.refresh(session, now)
+            return self.index.search(text)
+
     @staticmethod
     def index_ids(session) -> list[int]:
         return list(session.scalars(select(C.c.id)))

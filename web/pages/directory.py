@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from referral.domain.errors import Invalid
 from referral.domain.vocab import REASONS
 from referral.services import colleagues, queries
-from web.context import member_id, now, uow
+from web.context import member_id, now, services, uow
 from web.forms import colleague_payload, validate
 from web.pages import members_blueprint
 from web.schemas import ColleaguePatchSchema, ColleagueSchema
@@ -21,7 +21,8 @@ PER_PAGE = 20
 def index():
     q = request.args.get("q", "")[:200]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = queries.list_colleagues(uow(), member_id(), q, page, PER_PAGE)
+    rows, total = queries.list_colleagues(uow(), member_id(), q, page, PER_PAGE, state=services().match_state,
+                                          now=now())
     return render_template("directory/index.html", rows=rows, total=total, q=q, page=page,
                            pages=max(ceil(total / PER_PAGE), 1))
 
