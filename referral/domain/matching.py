@@ -71,7 +71,7 @@ from rapidfuzz import fuzz, process
 from referral.domain.clauses import ClauseWeights, asked_for, clauses, said_briefly, token_weights
 from referral.domain.rules import broken_rule
 from referral.domain.semantic import Encoder, PhraseVectors
-from referral.domain.text import STOPWORDS, place_key, places_match, singular, stem, tokenize
+from referral.domain.text import STOPWORDS, fold, place_key, places_match, singular, stem, tokenize
 from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
 
 __all__ = [
@@ -605,6 +605,12 @@ def _context_stems(client: ClientNeed) -> set[str]:
     return {stem(t.text) for t in tokenize(f"{client.industry} {client.company}") if t.text not in STOPWORDS}
 
 
+def _without(text: str, stems: set[str]) -> str:
+    """The text without the words whose stem is in ``stems`` (everything else as written)."""
+    kept = re.sub(r"[^\W_]+", lambda m: "" if stem(fold(m.group())) in stems else m.group(), text)
+    return " ".join(kept.split())
+
+
 def _spelled_out(text: str) -> str:
     """The text with the abbreviations matching knows written out ("PPC campaigns" -> "pay per
     click advertising (PPC) campaigns"), so the model reads what the word matching reads."""
@@ -629,7 +635,7 @@ def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning
         asks += [(_spelled_out(a), c.weight * w.asked) for a in work]
         # the clause without the client's own industry words: "a website for our restaurant" is
         # about a website, not about restaurants
-        text = " ".join(t.raw for t in tokenize(c.text) if stem(t.text) not in context) if context else c.text
+        text = _without(c.text, context) if context else c.text
         asks.append((_spelled_out(text), c.weight * (w.whole_clause if work else 1.0)))
     situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
     texts = [a for a, _ in asks] + situation
