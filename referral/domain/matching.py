@@ -68,7 +68,10 @@ import networkx
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from referral.domain.text import STOPWORDS, fold, place_key, places_match, sentences, singular, stem, tokenize
+from referral.domain.clauses import ClauseWeights, asked_for, clauses, said_briefly, token_weights
+from referral.domain.rules import broken_rule
+from referral.domain.semantic import Encoder, PhraseVectors
+from referral.domain.text import STOPWORDS, fold, place_key, places_match, singular, stem, tokenize
 from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
 
 __all__ = [
@@ -170,8 +173,9 @@ class Weights:
         How much the client's industry / company name count against specialties (needs: 1).
     needs_in_clientele, industry_in_clientele, company_in_clientele : float
         How much the client's needs / industry / company count against target clientele.
-    chatter : float
-        Weight of sentences of a long request that do not say what is needed, when others do.
+    clauses : ClauseWeights
+        Weight of each clause of the request by what it says: negated, primary, secondary,
+        asking, context (:mod:`referral.domain.clauses`); words and clause vectors both use it.
     clientele : float
         Weight of the clientele score next to the specialty score.
     idf_prior : float
@@ -195,6 +199,34 @@ class Weights:
         Clients sent at which the reciprocity points are complete.
     explain_lines : int
         Most explanation lines about specialties (clientele and soft signals come on top).
+    semantic : float
+        Specialty score (IDF units) added by a specialty whose weighted cosine with a clause of
+        the request reaches ``semantic_high``; nothing at ``semantic_low`` or below, linear between.
+    asked : float
+        Weight of the work a clause asks for, as a phrase of its own, next to the clause's weight.
+    whole_clause : float
+        Weight of a whole clause next to the work it asks for ("need a website" from "we need a
+        website for our restaurant"), whose situation words would otherwise colour its meaning.
+    semantic_clientele : float
+        The same for the target clientele against the client's situation.
+    semantic_low, semantic_high : float
+        Cosine range of all-MiniLM-L6-v2 over which meaning starts and stops adding points.
+    semantic_floor : float
+        Weighted cosine a colleague's best specialty needs to be a candidate on meaning alone.
+    lexical_floor : float
+        A shared word alone (no meaning) makes a candidate only if the specialty is at least this
+        close to the request: "service" in "SaaS" or "studio" in "Looker Studio" do not.
+    gate_low, gate_high, gate_min : float
+        A word shared with a specialty counts fully when the specialty's weighted cosine with the
+        request reaches ``gate_high``, ``gate_min`` of it at ``gate_low`` or below, linear between.
+    fit_low, fit_high : float
+        The clientele score counts not at all below a best-specialty cosine of ``fit_low``, fully
+        from ``fit_high``: serving restaurants does not make an interior designer a web designer.
+    search_floor : float
+        ``semantic_floor`` for the directory search and the network filter (:meth:`MatchIndex.search`).
+    sense : float
+        Least cosine between the client's clause and a specialty for a word they share to be
+        named in an explanation ("bookings" is not "book covers").
     """
 
     typo: float = 0.85
@@ -213,7 +245,7 @@ class Weights:
     needs_in_clientele: float = 0.5
     industry_in_clientele: float = 1.0
     company_in_clientele: float = 0.6
-    chatter: float = 0.6
+    clauses: ClauseWeights = field(default_factory=ClauseWeights)
     clientele: float = 0.5
     idf_prior: float = 50.0
     length_norm: float = 0.3
@@ -224,10 +256,25 @@ class Weights:
     connection: float = 1.0
     mutual: float = 1.5
     spare_capacity: float = 1.0
-    reciprocity: float = 2.5
+    reciprocity: float = 1.0
     reciprocity_full: int = 3
     same_location: float = 2.0
     explain_lines: int = 4
+    semantic: float = 8.0
+    whole_clause: float = 0.9
+    asked: float = 0.85
+    gate_low: float = 0.15
+    gate_high: float = 0.35
+    gate_min: float = 0.5
+    fit_low: float = 0.2
+    search_floor: float = 0.45
+    fit_high: float = 0.4
+    semantic_clientele: float = 3.0
+    semantic_low: float = 0.2
+    semantic_high: float = 0.7
+    semantic_floor: float = 0.35
+    lexical_floor: float = 0.25
+    sense: float = 0.3
 
 
 @dataclass
@@ -282,21 +329,23 @@ def hard_rule(profile: Profile, client: ClientNeed, ctx: MatchContext) -> str | 
     >>> hard_rule(Profile(2, "Ana", ("tax",), dealbreakers=frozenset({"hostile"})), ClientNeed("tax"), ctx)
     'will not take clients who are hostile'
     """
-    if profile.id == ctx.member_id:
-        return "is the member"
-    if profile.id in ctx.excluded:
-        return "already declined or let this handoff expire"
     open_now = ctx.open_referrals.get(profile.id, 0)
-    if open_now >= profile.capacity:
-        return f"no free place ({open_now} open of {profile.capacity})"
-    if profile.paused_until is not None and profile.paused_until >= ctx.today:
-        return f"paused until {profile.paused_until.isoformat()}"
-    blocked = sorted(profile.dealbreakers & ctx.reasons)
-    if blocked:
-        return "will not take clients who are " + ", ".join(b.replace("_", " ") for b in blocked)
-    if not profile.remote and place_key(client.location) and not places_match(profile.location, client.location):
-        return f"works only in {profile.location or 'an unknown place'}, not in {client.location}"
-    return None
+    rule = broken_rule(colleague_id=profile.id, capacity=profile.capacity, paused_until=profile.paused_until,
+                       dealbreakers=profile.dealbreakers, remote=profile.remote, location=profile.location,
+                       member_colleague_id=ctx.member_id, open_count=open_now,
+                       turned_down=profile.id in ctx.excluded, reasons=ctx.reasons,
+                       client_location=client.location, today=ctx.today)
+    if rule is None:
+        return None
+    return {
+        "self": lambda: "is the member",
+        "turned_down": lambda: "already declined or let this handoff expire",
+        "full": lambda: f"no free place ({open_now} open of {profile.capacity})",
+        "paused": lambda: f"paused until {profile.paused_until.isoformat()}",
+        "dealbreaker": lambda: "will not take clients who are " + ", ".join(
+            b.replace("_", " ") for b in sorted(profile.dealbreakers & ctx.reasons)),
+        "place": lambda: f"works only in {profile.location or 'an unknown place'}, not in {client.location}",
+    }[rule]()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,25 +443,6 @@ def _analyse(text: str, table: str, w: Weights, source: str = "needs", correct=N
     return out
 
 
-def _cue_weights(needs: str, weights: Weights) -> list[float] | None:
-    """Per-token sentence weights of a long request: sentences saying what is wanted count fully."""
-    parts = sentences(needs)
-    if len(parts) < 3:
-        return None
-    cued = [any(c in f" {fold(p)} " for c in _CUES) for p in parts]
-    if not any(cued):
-        return None
-    out: list[float] = []
-    for part, is_cue in zip(parts, cued):
-        out.extend([1.0 if is_cue else weights.chatter] * len(tokenize(part)))
-    return out if len(out) == len(tokenize(needs)) else None
-
-
-_CUES = (" need", " looking for", " want ", " would like", "d like", " require", " help ", " hire",
-         " seeking", " searching for", " someone to", " someone who", " how to", " how do", " can you",
-         " after a ", " after an ")
-
-
 # ---------------------------------------------------------------------------------------------
 # documents, vocabulary and the query
 # ---------------------------------------------------------------------------------------------
@@ -433,29 +463,49 @@ class _Doc:
 _PREPOSITIONS = frozenset({"for", "of", "in", "with", "to", "on", "at", "from", "by", "about", "into", "via", "under"})
 
 
-def _make_doc(profile: Profile, weights: Weights) -> _Doc:
-    """Analyse a profile once: specialty terms (head word full weight, modifier words less) and clientele."""
-    spec: dict[str, tuple[float, int]] = {}
-    n = max(1, len(profile.specialties))
-    norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
-    for i, specialty in enumerate(profile.specialties):
-        terms = _analyse(specialty, "trades", weights)
-        cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
-        head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
-        for term, hit in terms:
-            value = norm * (1.0 if hit.last == head or hit.how == "concept" else weights.modifier)
-            if term not in spec or value > spec[term][0]:
-                spec[term] = (value, i)
+@lru_cache(maxsize=1 << 16)
+def _specialty_terms(specialty: str, weights: Weights) -> tuple[tuple[str, float], ...]:
+    """A specialty's terms with their weight before length normalisation (head word full, modifiers
+    less). Cached: phrases repeat across a network, so a big import analyses each one once."""
+    terms = _analyse(specialty, "trades", weights)
+    cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
+    head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
+    return tuple((term, 1.0 if hit.last == head or hit.how == "concept" else weights.modifier) for term, hit in terms)
+
+
+@lru_cache(maxsize=1 << 14)
+def _clientele_terms(clientele: str, weights: Weights) -> tuple[tuple[tuple[str, float], ...], frozenset[str]]:
+    """Target clientele terms with their weights, and its words (cached like specialties)."""
     cli: dict[str, float] = {}
-    for part in re.split(r"[,;:()]", profile.target_clientele):
+    for part in re.split(r"[,;:()]", clientele):
         # whom they serve is the head of each listed group; what follows a preposition only
         # qualifies it ("employees in a dispute with their employer" serves employees)
         cut = next((t.pos for t in tokenize(part) if t.text in _PREPOSITIONS and t.pos > 0), None)
         for term, hit in _analyse(part, "clienteles", weights):
             value = 1.0 if cut is None or hit.slot // 2 < cut or hit.how == "concept" else weights.modifier
             cli[term] = max(cli.get(term, 0.0), value)
-    words = frozenset(t.text for text in (*profile.specialties, profile.target_clientele) for t in tokenize(text))
-    return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()}, cli, words)
+    return tuple(cli.items()), frozenset(t.text for t in tokenize(clientele))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(t.text for t in tokenize(text))
+
+
+def _make_doc(profile: Profile, weights: Weights) -> _Doc:
+    """Analyse a profile once: specialty terms (head word full weight, modifier words less) and clientele."""
+    spec: dict[str, tuple[float, int]] = {}
+    n = max(1, len(profile.specialties))
+    norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
+    for i, specialty in enumerate(profile.specialties):
+        for term, base in _specialty_terms(specialty, weights):
+            value = norm * base
+            if term not in spec or value > spec[term][0]:
+                spec[term] = (value, i)
+    cli_terms, cli_words = _clientele_terms(profile.target_clientele, weights)
+    words = cli_words.union(*(_words(s) for s in profile.specialties))
+    return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()},
+                dict(cli_terms), words)
 
 
 def _count(counter: Counter, keys: Iterable, sign: int) -> bool:
@@ -526,6 +576,76 @@ class _Query:
 
     spec: tuple[_Group, ...]
     cli: tuple[_Group, ...]
+    meaning: _Meaning | None = None
+
+
+@dataclass(frozen=True)
+class _Meaning:
+    """The request as vectors: its clauses (for specialties) and its situation (for clientele).
+
+    ``spec_scores`` / ``cli_scores`` hold, per phrase row of the network's
+    :class:`PhraseVectors`, the best weighted cosine with these vectors.
+    """
+
+    texts: tuple[str, ...]
+    vectors: np.ndarray
+    weights: np.ndarray
+    clauses: int  # the first ``clauses`` texts are the request's clauses, the rest its situation
+    spec_scores: np.ndarray
+    cli_scores: np.ndarray
+    phrases: PhraseVectors
+
+
+# a long pasted email: its first clauses by weight are enough (bounded query time)
+_MAX_CLAUSES = 12
+
+
+def _context_stems(client: ClientNeed) -> set[str]:
+    """Stems of the client's industry and company: who the client is, not what they ask for."""
+    return {stem(t.text) for t in tokenize(f"{client.industry} {client.company}") if t.text not in STOPWORDS}
+
+
+def _without(text: str, stems: set[str]) -> str:
+    """The text without the words whose stem is in ``stems`` (everything else as written)."""
+    kept = re.sub(r"[^\W_]+", lambda m: "" if stem(fold(m.group())) in stems else m.group(), text)
+    return " ".join(kept.split())
+
+
+def _spelled_out(text: str) -> str:
+    """The text with the abbreviations matching knows written out ("PPC campaigns" -> "pay per
+    click advertising (PPC) campaigns"), so the model reads what the word matching reads."""
+    out, at = [], 0
+    for m in re.finditer(r"[^\W_]+(?:[&/][^\W_]+)?", text):
+        key = m.group().casefold()
+        expansion = ABBREVIATIONS.get(key)
+        if expansion and (key not in CAPITALS_ONLY or (m.group().isupper() and len(m.group()) > 1)):
+            out.append(text[at: m.start()] + f"{expansion} ({m.group()})")
+            at = m.end()
+    return "".join(out) + text[at:]
+
+
+def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning:
+    """Embed the request's clauses (one batch) and score every phrase of the network against them."""
+    found = sorted(clauses(client.needs, w.clauses), key=lambda c: -c.weight)[:_MAX_CLAUSES]
+    # the work asked for, without the situation around it, and the whole clause a little less
+    asks: list[tuple[str, float]] = []
+    context = _context_stems(client)
+    for c in found:
+        work = asked_for(c.text)
+        asks += [(_spelled_out(a), c.weight * w.asked) for a in work]
+        # the clause without the client's own industry words: "a website for our restaurant" is
+        # about a website, not about restaurants
+        text = _without(c.text, context) if context else c.text
+        asks.append((_spelled_out(text), c.weight * (w.whole_clause if work else 1.0)))
+    situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
+    texts = [a for a, _ in asks] + situation
+    vectors = np.asarray(phrases.encoder.encode(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+    weights = np.array([x for _, x in asks] + [1.0] * len(situation))
+    n = len(asks)
+    spec = phrases.scores(vectors[:n], weights[:n])
+    # whom the colleague serves: the client's situation first, what they ask for a little
+    cli = phrases.scores(vectors, np.concatenate([weights[:n] * w.needs_in_clientele, weights[n:]]))
+    return _Meaning(tuple(texts), vectors, weights, n, spec, cli, phrases)
 
 
 _SELF = re.compile(r"\b(?:we(?:'re|\u2019re| are)|i(?:'m|\u2019m| am)|as)\s+(?:an?|the|one of the)?\s*"
@@ -550,9 +670,13 @@ def self_description(needs: str) -> str:
     return " ".join(found)
 
 
-def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
+def _make_query(client: ClientNeed, vocab: _Vocabulary, phrases: PhraseVectors | None = None) -> _Query:
     w = vocab.weights
-    cues = _cue_weights(client.needs, w)
+    cues = token_weights(client.needs, w.clauses)
+    # the client's own industry or company named in the request is context, not the work asked for
+    context = _context_stems(client)
+    cues = [c * (w.industry_in_specialties if stem(t.text) in context else 1.0)
+            for c, t in zip(cues, tokenize(client.needs))]
 
     def terms(table: str, factors: tuple[float, float, float], industry: str) -> tuple[_Group, ...]:
         best: dict[str, _Hit] = {}
@@ -580,6 +704,7 @@ def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
         # "we're the employer", "I'm a freelance designer": who the client is counts as their industry
         cli=terms("clienteles", (w.needs_in_clientele, w.industry_in_clientele, w.company_in_clientele),
                   " ".join(filter(None, (client.industry, self_description(client.needs))))),
+        meaning=_meaning(client, phrases, w) if phrases is not None and len(phrases) else None,
     )
 
 
@@ -588,11 +713,13 @@ def _make_query(client: ClientNeed, vocab: _Vocabulary) -> _Query:
 # ---------------------------------------------------------------------------------------------
 
 
-def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: str, vocab: _Vocabulary):
+def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: str, vocab: _Vocabulary,
+             sense=None):
     """For each group that meets the document: (score, term, hit) of its best term.
 
     A group scores its best term plus ``Weights.reinforce`` times the others it matched
     (``(1 - r) * max + r * sum``), so agreeing readings of one word add a little.
+    ``sense(term)`` (optional) scales a term by how close in meaning its specialty is to the request.
     """
     r = vocab.weights.reinforce
     for group in groups:
@@ -601,6 +728,8 @@ def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: st
             value = doc_terms.get(term)
             if value is not None:
                 contribution = hit.weight * vocab.idf(fld, term) * value
+                if sense is not None:
+                    contribution = contribution * sense(term)
                 total += contribution
                 if best is None or contribution > best[0]:
                     best = (contribution, term, hit)
@@ -608,14 +737,76 @@ def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: st
             yield ((1.0 - r) * best[0] + r * total, best[1], best[2])
 
 
-def _text_scores(doc: _Doc, query: _Query, vocab: _Vocabulary) -> tuple[float, float]:
-    s = sum(c for c, _, _ in _matches(query.spec, doc.spec_weights, "s", vocab))
+def _gate(x, w: Weights):
+    """How much a shared word counts, from its specialty's closeness in meaning to the request
+    (works on arrays): fully from ``gate_high``, ``gate_min`` at ``gate_low`` or below. "presses"
+    on a stamping line shares a word with "press releases" but not the meaning."""
+    return np.clip((x - w.gate_low) / (w.gate_high - w.gate_low), w.gate_min, 1.0)
+
+
+def _fit(x, w: Weights):
+    """How much whom a colleague serves may count, from how close their best specialty is to the
+    work asked for (works on arrays): the clientele decides between people who do the work."""
+    return np.clip((x - w.fit_low) / (w.fit_high - w.fit_low), 0.0, 1.0)
+
+
+def _sense(doc: _Doc, query: _Query, spec_ids: tuple[int, ...], w: Weights):
+    """The per-term gate of a document's specialty terms, or None without meaning."""
+    m = query.meaning
+    if m is None or not spec_ids:
+        return None
+    return lambda term: float(_gate(m.spec_scores[spec_ids[doc.spec[term]]], w))
+
+
+def _text_scores(doc: _Doc, query: _Query, vocab: _Vocabulary, spec_ids: tuple[int, ...] = ()) -> tuple[float, float]:
+    sense = _sense(doc, query, spec_ids, vocab.weights)
+    s = sum(c for c, _, _ in _matches(query.spec, doc.spec_weights, "s", vocab, sense))
     c = sum(c for c, _, _ in _matches(query.cli, doc.cli, "c", vocab))
     return s, c
 
 
-def _text_points(s: float, c: float, w: Weights) -> float:
-    return w.text_points * (1.0 - math.exp(-(s + w.clientele * c) / w.scale))
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """One colleague's text scores: words (specialties ``s``, clientele ``c``), meaning (``ss``, ``sc``)."""
+
+    doc: _Doc
+    s: float
+    c: float
+    ss: float = 0.0
+    sc: float = 0.0
+    spec_ids: tuple[int, ...] = ()  # phrase rows of the specialties, in order
+    cli_id: int = 0
+
+
+def _score(doc: _Doc, query: _Query, vocab: _Vocabulary, spec_ids: tuple[int, ...] = (),
+           cli_id: int = 0) -> _Scored:
+    s, c = _text_scores(doc, query, vocab, spec_ids)
+    m = query.meaning
+    if m is None:
+        return _Scored(doc, s, c)
+    ss = max((float(m.spec_scores[i]) for i in spec_ids), default=0.0)
+    return _Scored(doc, s, c, ss, float(m.cli_scores[cli_id]), spec_ids, cli_id)
+
+
+def _ramp(x, w: Weights):
+    """Meaning in score units: 0 up to ``semantic_low``, 1 from ``semantic_high`` (works on arrays)."""
+    return np.clip((x - w.semantic_low) / (w.semantic_high - w.semantic_low), 0.0, 1.0)
+
+
+def _relevant(s, ss, with_meaning: bool, w: Weights):
+    """Whether a colleague fits at all (works on arrays): close in meaning, or shared words that are
+    not a coincidence of spelling (the specialty is still somewhat close in meaning)."""
+    if not with_meaning:
+        return s >= w.min_relevance
+    return (ss >= w.semantic_floor) | ((s >= w.min_relevance) & (ss >= w.lexical_floor))
+
+
+def _text_points(r: _Scored, w: Weights, with_meaning: bool) -> float:
+    work = float(_ramp(r.ss, w))
+    # whom they serve decides between colleagues who do the work; it never makes up for the work
+    fit = float(_fit(r.ss, w)) if with_meaning else 1.0
+    total = r.s + w.semantic * work + w.clientele * fit * (r.c + w.semantic_clientele * float(_ramp(r.sc, w)))
+    return w.text_points * (1.0 - math.exp(-total / w.scale))
 
 
 def _soft(profile: Profile, client: ClientNeed, ctx: MatchContext, w: Weights,
@@ -650,13 +841,30 @@ def _quote(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
 
 
-def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> list[str]:
-    """Readable lines for the strongest matched specialties and the clientele."""
+def _text_reasons(r: _Scored, query: _Query, vocab: _Vocabulary, w: Weights) -> list[str]:
+    """Readable lines for the strongest matched specialties and the clientele.
+
+    Each line names the client's words and the colleague's words that meet. A word they share
+    is named only where the specialty is also close in meaning to what the client asks
+    ("bookings" is not "book covers"); a match of meaning alone names the client's clause.
+    """
+    doc, m = r.doc, query.meaning
+
+    def closeness(index: int) -> float:
+        return 1.0 if m is None or index >= len(r.spec_ids) else float(m.spec_scores[r.spec_ids[index]])
+
     groups: dict[int, list[tuple[float, _Hit]]] = {}
-    for contribution, term, hit in _matches(query.spec, doc.spec_weights, "s", vocab):
-        groups.setdefault(doc.spec[term], []).append((contribution, hit))
+    for contribution, term, hit in _matches(query.spec, doc.spec_weights, "s", vocab,
+                                            _sense(doc, query, r.spec_ids, w)):
+        if closeness(doc.spec[term]) >= w.sense:
+            groups.setdefault(doc.spec[term], []).append((contribution, hit))
     ranked = sorted(groups.items(), key=lambda kv: (-sum(c for c, _ in kv[1]), kv[0]))
     lines: list[str] = []
+    if m is not None and r.spec_ids and r.ss >= w.semantic_floor:
+        index = max(range(len(r.spec_ids)), key=lambda i: (closeness(i), -i))
+        if index not in groups:
+            clause = m.texts[m.phrases.best_query(r.spec_ids[index], m.vectors[: m.clauses], m.weights[: m.clauses])[0]]
+            lines.append(f'"{said_briefly(clause)}" is close in meaning to specialty "{doc.profile.specialties[index]}"')
     for index, hits in ranked[:3]:
         specialty = doc.profile.specialties[index]
         hits.sort(key=lambda ch: -ch[0])
@@ -678,10 +886,14 @@ def _text_reasons(doc: _Doc, query: _Query, vocab: _Vocabulary, w: Weights) -> l
         best = max(fits, key=lambda cth: (cth[0], cth[1]))[2]
         what = {"industry": "the client's industry", "company": "the client's company"}.get(best.source, "the client")
         lines.append(f'serves {_quote(doc.profile.target_clientele)}: fits {what} ("{_quote(best.said, 40)}")')
+    elif m is not None and r.cli_id and r.sc >= w.semantic_floor:
+        which = m.phrases.best_query(r.cli_id, m.vectors, m.weights)[0]
+        lines.append(f'serves {_quote(doc.profile.target_clientele)}: close to the client '
+                     f'("{said_briefly(m.texts[which], 40)}")')
     return lines
 
 
-def _finish(scored: list[tuple[_Doc, float, float]], query: _Query, client: ClientNeed, ctx: MatchContext,
+def _finish(scored: list[_Scored], query: _Query, client: ClientNeed, ctx: MatchContext,
             vocab: _Vocabulary, names: Mapping[int, str], limit: int) -> list[Candidate]:
     """Exact scores for eligible, relevant colleagues; best first, ties by id; at most ``limit``.
 
@@ -689,19 +901,19 @@ def _finish(scored: list[tuple[_Doc, float, float]], query: _Query, client: Clie
     """
     w = vocab.weights
     ranked = []
-    for doc, s, c in scored:
-        soft, _ = _soft(doc.profile, client, ctx, w, names)
-        ranked.append((round(min(100.0, _text_points(s, c, w) + soft), 2), doc))
-    ranked.sort(key=lambda sd: (-sd[0], sd[1].profile.id))
+    for r in scored:
+        soft, _ = _soft(r.doc.profile, client, ctx, w, names)
+        ranked.append((round(min(100.0, _text_points(r, w, query.meaning is not None) + soft), 2), r))
+    ranked.sort(key=lambda sr: (-sr[0], sr[1].doc.profile.id))
     out = []
-    for score, doc in ranked[: max(0, limit)]:
-        why = _text_reasons(doc, query, vocab, w) + _soft(doc.profile, client, ctx, w, names)[1]
-        out.append(Candidate(doc.profile.id, score, tuple(why)))
+    for score, r in ranked[: max(0, limit)]:
+        why = _text_reasons(r, query, vocab, w) + _soft(r.doc.profile, client, ctx, w, names)[1]
+        out.append(Candidate(r.doc.profile.id, score, tuple(why)))
     return out
 
 
 def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: MatchContext, limit: int = 10,
-                     weights: Weights = Weights()) -> list[Candidate]:
+                     weights: Weights = Weights(), encoder: Encoder | None = None) -> list[Candidate]:
     """Rank by scoring every profile in turn: slow, simple, the reference for :class:`MatchIndex`.
 
     Parameters
@@ -710,6 +922,8 @@ def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: Match
         The whole network (ids unique); document frequencies are taken over all of them.
     client, ctx, limit, weights
         As for :meth:`MatchIndex.rank`.
+    encoder : Encoder or None
+        As for :class:`MatchIndex` (None: words only).
 
     Returns
     -------
@@ -720,13 +934,23 @@ def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: Match
     docs = [_make_doc(p, weights) for p in profiles]
     for doc in docs:
         vocab.add(doc)
-    query = _make_query(client, vocab)
+    phrases = PhraseVectors(encoder) if encoder is not None else None
+    ids = [_phrase_ids(phrases, doc.profile) for doc in docs]
+    query = _make_query(client, vocab, phrases)
     scored = []
-    for doc in docs:
-        s, c = _text_scores(doc, query, vocab)
-        if s >= weights.min_relevance and hard_rule(doc.profile, client, ctx) is None:
-            scored.append((doc, s, c))
+    for doc, (spec_ids, cli_id) in zip(docs, ids):
+        r = _score(doc, query, vocab, spec_ids, cli_id)
+        if _relevant(r.s, r.ss, query.meaning is not None, weights) and hard_rule(doc.profile, client, ctx) is None:
+            scored.append(r)
     return _finish(scored, query, client, ctx, vocab, {d.profile.id: d.profile.name for d in docs}, limit)
+
+
+def _phrase_ids(phrases: PhraseVectors | None, profile: Profile) -> tuple[tuple[int, ...], int]:
+    """Phrase rows of a profile's specialties and of its target clientele (adds them to ``phrases``)."""
+    if phrases is None:
+        return (), 0
+    *spec, cli = phrases.add([*profile.specialties, profile.target_clientele])
+    return tuple(spec), cli
 
 
 # ---------------------------------------------------------------------------------------------
@@ -765,6 +989,9 @@ class MatchIndex:
         Initial network.
     weights : Weights
         Weights and thresholds.
+    encoder : Encoder or None
+        Turns phrases and clauses into unit vectors (the service gives one that reads stored
+        vectors first); None ranks on words only.
 
     Notes
     -----
@@ -772,16 +999,24 @@ class MatchIndex:
     ``(field, term) -> {row: weight}`` with numpy copies made lazily per term when a query
     needs them, and numpy columns for capacity, pause, remote, place and dealbreakers.
     ``upsert`` costs the analysis of one profile plus one dictionary update per term.
+    Meaning: every distinct specialty and clientele phrase is one float32 row of a shared
+    :class:`PhraseVectors` matrix; a colleague row holds only phrase row ids (``int32``), so
+    100,000 colleagues who share a few thousand phrases cost a few megabytes.
     """
 
-    def __init__(self, profiles: Iterable[Profile] = (), weights: Weights = Weights()) -> None:
+    def __init__(self, profiles: Iterable[Profile] = (), weights: Weights = Weights(),
+                 encoder: Encoder | None = None) -> None:
         self.weights = weights
+        self._phrases = PhraseVectors(encoder) if encoder is not None else None
+        self._spec_phr = np.zeros((0, 4), dtype=np.int32)  # row -> phrase rows of its specialties (0: none)
+        self._cli_phr = np.zeros(0, dtype=np.int32)  # row -> phrase row of its target clientele
         self._vocab = _Vocabulary(weights)
         self._rows: dict[int, int] = {}
         self._docs: list[_Doc | None] = []
         self._free: list[int] = []
         self._postings: dict[tuple[str, str], dict[int, float]] = {}
-        self._arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._where: dict[str, dict[int, int]] = {}  # specialty term -> row -> index of its specialty
+        self._arrays: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._ids = np.zeros(0, dtype=np.int64)  # row -> colleague id
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None  # ids ascending, their rows
         self._capacity = np.zeros(0, dtype=np.int64)
@@ -791,6 +1026,9 @@ class MatchIndex:
         self._dealbreakers: dict[str, np.ndarray] = {}
         self._places: dict[str, int] = {}
         self._places_by_word: dict[str, list[str]] = {}
+        profiles = list(profiles)
+        if self._phrases is not None:  # embed every distinct phrase in one batch, then share
+            self._phrases.release(self._phrases.add([t for p in profiles for t in (*p.specialties, p.target_clientele)]))
         for profile in profiles:
             self.upsert(profile)
 
@@ -813,10 +1051,20 @@ class MatchIndex:
         if row != old:
             self._sorted = None
         self._vocab.add(doc)
+        spec_ids, cli_id = _phrase_ids(self._phrases, profile)
+        if len(spec_ids) > self._spec_phr.shape[1]:
+            wider = np.zeros((self._spec_phr.shape[0], len(spec_ids)), dtype=np.int32)
+            wider[:, : self._spec_phr.shape[1]] = self._spec_phr
+            self._spec_phr = wider
+        self._spec_phr[row] = 0
+        self._spec_phr[row, : len(spec_ids)] = spec_ids
+        self._cli_phr[row] = cli_id
         for fld, terms in (("s", doc.spec_weights), ("c", doc.cli)):
             for term, value in terms.items():
                 self._postings.setdefault((fld, term), {})[row] = value
                 self._arrays.pop((fld, term), None)
+        for term, index in doc.spec.items():
+            self._where.setdefault(term, {})[row] = index
         self._capacity[row] = profile.capacity
         self._paused[row] = profile.paused_until.toordinal() if profile.paused_until else 0
         self._remote[row] = profile.remote
@@ -846,8 +1094,17 @@ class MatchIndex:
                 if not postings:
                     del self._postings[(fld, term)]
                 self._arrays.pop((fld, term), None)
+        for term in doc.spec:
+            where = self._where[term]
+            del where[row]
+            if not where:
+                del self._where[term]
         for code in doc.profile.dealbreakers:
             self._dealbreakers[code][row] = False
+        if self._phrases is not None:
+            self._phrases.release([*self._spec_phr[row].tolist(), int(self._cli_phr[row])])
+        self._spec_phr[row] = 0  # a free row has no meaning: it can never be relevant
+        self._cli_phr[row] = 0
         self._docs[row] = None
         self._free.append(row)
         return row
@@ -861,6 +1118,10 @@ class MatchIndex:
             self._paused = np.resize(self._paused, size)
             self._remote = np.resize(self._remote, size)
             self._place = np.resize(self._place, size)
+            self._cli_phr = np.resize(self._cli_phr, size)
+            grown_phr = np.zeros((size, self._spec_phr.shape[1]), dtype=np.int32)
+            grown_phr[: len(self._spec_phr)] = self._spec_phr
+            self._spec_phr = grown_phr
             for code, column in self._dealbreakers.items():
                 grown = np.zeros(size, dtype=bool)
                 grown[: len(column)] = column
@@ -877,18 +1138,23 @@ class MatchIndex:
             self._places_by_word.setdefault(key.split()[0], []).append(key)
         return self._places[key]
 
-    def _array(self, fld: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    def _array(self, fld: str, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, posting weights and (specialties only) the phrase row of the specialty with the term."""
         key = (fld, term)
         if key not in self._arrays:
             postings = self._postings[key]
-            self._arrays[key] = (np.fromiter(postings.keys(), np.int64, len(postings)),
-                                 np.fromiter(postings.values(), np.float64, len(postings)))
+            rows = np.fromiter(postings.keys(), np.int64, len(postings))
+            phrases = np.zeros(0, dtype=np.int32)
+            if fld == "s":
+                where = self._where[term]
+                phrases = self._spec_phr[rows, np.fromiter((where[r] for r in postings), np.int64, len(postings))]
+            self._arrays[key] = (rows, np.fromiter(postings.values(), np.float64, len(postings)), phrases)
         return self._arrays[key]
 
     # -- ranking ----------------------------------------------------------------------------------
 
-    def _accumulate(self, fld: str, groups: tuple[_Group, ...]) -> np.ndarray:
-        """Vectorised :func:`_text_scores` for one field over all rows."""
+    def _accumulate(self, fld: str, groups: tuple[_Group, ...], meaning: _Meaning | None = None) -> np.ndarray:
+        """Vectorised :func:`_text_scores` for one field over all rows (``meaning``: gate specialty words)."""
         r = self.weights.reinforce
         total = np.zeros(len(self._docs))
         scratch = np.zeros(len(self._docs))
@@ -896,8 +1162,11 @@ class MatchIndex:
             parts = []
             for term, hit in group:
                 if (fld, term) in self._postings:
-                    rows, values = self._array(fld, term)
-                    parts.append((rows, (hit.weight * self._vocab.idf(fld, term)) * values))
+                    rows, values, phrases = self._array(fld, term)
+                    contribution = (hit.weight * self._vocab.idf(fld, term)) * values
+                    if meaning is not None and fld == "s":
+                        contribution = contribution * _gate(meaning.spec_scores[phrases], self.weights)
+                    parts.append((rows, contribution))
             if len(parts) == 1:
                 total[parts[0][0]] += parts[0][1]
             elif parts:
@@ -933,7 +1202,8 @@ class MatchIndex:
 
     def _eligible(self, rows: np.ndarray, client: ClientNeed, ctx: MatchContext, open_now: np.ndarray,
                   near: list[int]) -> np.ndarray:
-        """Vectorised :func:`hard_rule` over rows: True where no rule excludes."""
+        """Vectorised :func:`referral.domain.rules.broken_rule` over rows: True where no rule excludes
+        (tests check it agrees with the rule, through :func:`brute_force_rank`)."""
         blocked = np.zeros(len(self._docs), dtype=bool)
         blocked[[self._rows[c] for c in (ctx.member_id, *ctx.excluded) if c in self._rows]] = True
         ok = ~blocked[rows] & (self._paused[rows] < ctx.today.toordinal())
@@ -960,6 +1230,24 @@ class MatchIndex:
             mutual = {p: 1 for m in known for p in graph[m] if p not in (m, me)}
             points += w.connection * self._column(known)[rows] + w.mutual * self._column(mutual)[rows]
         return points
+
+    def search(self, text: str) -> list[int]:
+        """Colleague ids whose specialties fit ``text`` by the same reading as ranking (typos,
+        abbreviations, the thesaurus, meaning), best first; no hard rules. "lawyer" finds the IP
+        lawyer, "bookeeping" the bookkeepers. Used by the directory and the network filter.
+        """
+        if not self._rows or not text.strip():
+            return []
+        w = self.weights
+        query = _make_query(ClientNeed(text), self._vocab, self._phrases)
+        m = query.meaning
+        spec = self._accumulate("s", query.spec, m)
+        size = len(self._docs)
+        ss = m.spec_scores[self._spec_phr[:size]].max(axis=1) if m is not None else np.zeros(size)
+        # a search box gets a word or two, whose cosines run higher by chance than a sentence's
+        rows = np.flatnonzero(_relevant(spec, ss, m is not None, replace(w, semantic_floor=w.search_floor)))
+        order = np.argsort(-(spec[rows] + w.semantic * _ramp(ss[rows], w)), kind="stable")
+        return self._ids[rows[order]].tolist()
 
     def rank(self, client: ClientNeed, ctx: MatchContext, limit: int = 10) -> list[Candidate]:
         """The colleagues who fit the client, best first.
@@ -988,15 +1276,24 @@ class MatchIndex:
         w = self.weights
         if limit <= 0 or not self._rows:
             return []
-        query = _make_query(client, self._vocab)
-        spec = self._accumulate("s", query.spec)
-        rows = np.flatnonzero(spec >= w.min_relevance - _SLACK)
+        query = _make_query(client, self._vocab, self._phrases)
+        m = query.meaning
+        spec = self._accumulate("s", query.spec, m)
+        size = len(self._docs)
+        ss = m.spec_scores[self._spec_phr[:size]].max(axis=1) if m is not None else np.zeros(size)
+        # the slack keeps borderline rows; the exact test below decides
+        rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w))
         open_now, near = self._column(ctx.open_referrals), self._near(client.location)
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         if rows.size == 0:
             return []
         cli = self._accumulate("c", query.cli)[rows]
-        points = w.text_points * (1.0 - np.exp(-(spec[rows] + w.clientele * cli) / w.scale))
+        if m is None:
+            total = spec[rows] + w.clientele * cli
+        else:
+            total = spec[rows] + w.semantic * _ramp(ss[rows], w) + w.clientele * _fit(ss[rows], w) * (
+                cli + w.semantic_clientele * _ramp(m.cli_scores[self._cli_phr[rows]], w))
+        points = w.text_points * (1.0 - np.exp(-total / w.scale))
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
             kth = np.partition(points, -limit)[-limit]
@@ -1007,7 +1304,9 @@ class MatchIndex:
         scored = []
         for row in rows.tolist():
             doc = self._docs[row]
-            s, c = _text_scores(doc, query, self._vocab)
-            if s >= w.min_relevance:
-                scored.append((doc, s, c))
+            n = len(doc.profile.specialties)
+            spec_ids = tuple(self._spec_phr[row, :n].tolist()) if m is not None else ()
+            r = _score(doc, query, self._vocab, spec_ids, int(self._cli_phr[row]))
+            if _relevant(r.s, r.ss, m is not None, w):
+                scored.append(r)
         return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)

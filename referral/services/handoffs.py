@@ -21,12 +21,14 @@ from referral.services.ledger import sent_to
 from referral.services.network import NetworkGraph
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import Changes, LiveState
+from referral.services.vectors import StoredEncoder
 
 C, R = orm.colleagues, orm.referrals
 IN_NETWORK = C.c.removed_at.is_(None)  # a removed colleague is never a candidate
 
 
 def profile_of(row) -> Profile:
+    """A colleague row (or entity) as matching sees it."""
     return Profile(id=row.id, name=row.name, specialties=tuple(row.specialties),
                    target_clientele=row.target_clientele or "", location=row.location, remote=row.remote,
                    capacity=row.capacity, dealbreakers=frozenset(row.dealbreakers),
@@ -34,17 +36,20 @@ def profile_of(row) -> Profile:
 
 
 class MatchState:
-    """This process's matching index and connection graph, following its one change feed.
+    """This process's matching index, following its one change feed (shared with the network graph).
 
-    ``MatchState(network)`` shares the network graph (and its feed and lock) with the
-    graph views; ``MatchState()`` makes its own.
+    ``MatchState(network)`` shares the network graph (and its feed and lock) with the graph
+    views; ``MatchState()`` makes its own. Phrase vectors come from the ``phrase_vectors``
+    table (:mod:`referral.services.vectors`), so loading the index runs the model only for
+    phrases nobody stored; the model itself is loaded once per process.
     """
 
-    def __init__(self, network: NetworkGraph | None = None):
+    def __init__(self, network: NetworkGraph | None = None, encoder=None):
         self.network = network or NetworkGraph(LiveState())
         self.live = self.network.live
         self.lock = self.live.lock
-        self.index = MatchIndex()
+        self.encoder = StoredEncoder(encoder)
+        self.index = MatchIndex(encoder=self.encoder)
         self.live.follow(self)
 
     @property
@@ -58,15 +63,26 @@ class MatchState:
 
     def apply(self, session, changes: Changes) -> None:
         if changes.full:
-            self.index = MatchIndex(profile_of(r) for r in session.execute(select(C).where(IN_NETWORK)))
+            profiles = [profile_of(r) for r in session.execute(select(C).where(IN_NETWORK))]
+            self.encoder.load(session, profiles)
+            self.index = MatchIndex(profiles, encoder=self.encoder)
+            self.encoder.forget()
             return
         if changes.colleagues:
             rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues), IN_NETWORK))}
+            self.encoder.load(session, [profile_of(r) for r in rows.values()])
             for cid in changes.colleagues:
                 if cid in rows:
                     self.index.upsert(profile_of(rows[cid]))
                 else:
                     self.index.remove(cid)
+            self.encoder.forget()
+
+    def search(self, session, text: str, now: datetime) -> list[int]:
+        """Colleague ids whose specialties fit ``text`` (see :meth:`MatchIndex.search`), current as of now."""
+        with self.lock:
+            self.refresh(session, now)
+            return self.index.search(text)
 
 
 def _owned(session, member_id: int, handoff_id: int) -> Handoff:

@@ -33,7 +33,7 @@ from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.letters import ContactCard, Letter, client_letter
 from referral.domain.lifecycle import OPEN_STATUSES
 from referral.domain.model import Colleague, Handoff, Member, Referral
-from referral.domain.text import place_key, places_match
+from referral.domain.rules import broken_rule
 from referral.services import ledger, mailbox
 
 __all__ = [
@@ -100,26 +100,22 @@ def breaks_hard_rule(
     turned_down: bool,
     today: date | None,
 ) -> str | None:
-    if colleague.id == member_colleague_id:
-        return "You cannot offer a client to yourself."
     if colleague.removed_at is not None:
         return f"{colleague.name} is no longer in the network."
-    if open_count >= colleague.capacity:
-        return (
-            f"{colleague.name} has no free place: {open_count} open referral"
-            f"{'s' if open_count != 1 else ''} of {colleague.capacity}."
-        )
-    if today is not None and colleague.is_paused(today):
-        return f"{colleague.name} takes no referrals until after {colleague.paused_until.isoformat()}."
-    clash = sorted(set(colleague.dealbreakers) & set(handoff.reasons))
-    if clash:
-        return f"{colleague.name} does not take clients for this reason: {', '.join(clash)}."
-    if turned_down:
-        return f"{colleague.name} already declined this client, or let the offer expire."
-    if not colleague.remote and place_key(handoff.client_location) and not places_match(
-            colleague.location, handoff.client_location):
-        return f"{colleague.name} serves only clients in {colleague.location or 'their own area'}."
-    return None
+    rule = broken_rule(colleague_id=colleague.id, capacity=colleague.capacity, paused_until=colleague.paused_until,
+                       dealbreakers=colleague.dealbreakers, remote=colleague.remote, location=colleague.location,
+                       member_colleague_id=member_colleague_id, open_count=open_count, turned_down=turned_down,
+                       reasons=handoff.reasons, client_location=handoff.client_location, today=today)
+    return None if rule is None else {
+        "self": lambda: "You cannot offer a client to yourself.",
+        "full": lambda: (f"{colleague.name} has no free place: {open_count} open referral"
+                         f"{'s' if open_count != 1 else ''} of {colleague.capacity}."),
+        "paused": lambda: f"{colleague.name} takes no referrals until after {colleague.paused_until.isoformat()}.",
+        "dealbreaker": lambda: (f"{colleague.name} does not take clients for this reason: "
+                                f"{', '.join(sorted(set(colleague.dealbreakers) & set(handoff.reasons)))}."),
+        "turned_down": lambda: f"{colleague.name} already declined this client, or let the offer expire.",
+        "place": lambda: f"{colleague.name} serves only clients in {colleague.location or 'their own area'}.",
+    }[rule]()
 
 
 def _turned_down_ids(session: Session, handoff_id: int) -> set[int]:

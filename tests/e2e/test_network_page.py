@@ -7,22 +7,21 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
+def wait_until(page, expression: str, timeout: float = 15) -> None:
+    """Poll a page expression until it holds (``wait_for_function`` evaluates its string with eval,
+    which the Content-Security-Policy rightly blocks; ``evaluate`` goes through DevTools)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(100)
+
+
 def log_in(page, base_url, email, password):
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit], form button")
     page.wait_for_url(f"{base_url}/dashboard/")
-
-
-def wait_until(page, expression: str, timeout: float = 30) -> None:
-    """Wait until ``expression`` holds in the page. ``page.wait_for_function`` evaluates a string,
-    which the page's Content-Security-Policy (no 'unsafe-eval') forbids; ``page.evaluate`` is not
-    subject to it."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"still false after {timeout:.0f} s: {expression}"
-        page.wait_for_timeout(100)
 
 
 def click_node(page, name):
@@ -61,7 +60,7 @@ def test_a_member_clicks_a_colleague_and_sees_profile_capacity_and_ledger(page, 
     # filtering by specialty reloads the view
     page.fill("#specialty", "photo")
     wait_until(page, "window.networkGraph.nodes().every(n => n.data('me') || n.hasClass('center') || "
-                     "n.data('specialties').some(s => s.toLowerCase().includes('photo')))")
+                           "n.data('specialties').some(s => s.toLowerCase().includes('photo')))")
     page.screenshot(path=str(artifacts / "network-filtered.png"), full_page=True)
 
 
