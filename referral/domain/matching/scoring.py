@@ -39,7 +39,7 @@ def hard_rule(profile: Profile, client: ClientNeed, ctx: MatchContext) -> str | 
         "self": lambda: "is the member",
         "turned_down": lambda: "already declined or let this handoff expire",
         "full": lambda: f"no free place ({open_now} open of {profile.capacity})",
-        "paused": lambda: f"paused until {profile.paused_until.isoformat()}",
+        "paused": lambda: f"paused until {profile.paused_until}",  # a date prints as ISO
         "dealbreaker": lambda: "will not take clients who are " + ", ".join(
             b.replace("_", " ") for b in sorted(profile.dealbreakers & ctx.reasons)),
         "place": lambda: f"works only in {profile.location or 'an unknown place'}, not in {client.location}",
