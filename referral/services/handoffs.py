@@ -1,15 +1,15 @@
 """Use cases of an outgoing client: submit the handoff, rank colleagues for it, revise the disclosure.
 
-Ranking uses a per-process :class:`MatchState` (the matching index and the "knows"
-graph), kept current through the change feed, so no request rebuilds anything.
+Ranking uses a per-process :class:`MatchState` (the matching index, with the "knows" graph
+of :class:`~referral.services.network.NetworkGraph`), kept current through the process's one
+change feed (:class:`~referral.services.sync.LiveState`). It is loaded before a worker takes
+traffic (``gunicorn.conf.py``), so no request builds it.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
-import networkx as nx
 from sqlalchemy import select
 
 from referral.adapters import orm
@@ -18,11 +18,13 @@ from referral.domain.errors import NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
 from referral.domain.model import Fact, Handoff
 from referral.services.ledger import sent_to
+from referral.services.network import NetworkGraph
 from referral.services.queries import member_colleague_id, open_referral_counts
-from referral.services.sync import ChangeFeed
+from referral.services.sync import Changes, LiveState
 from referral.services.vectors import StoredEncoder
 
-C, K, R = orm.colleagues, orm.connections, orm.referrals
+C, R = orm.colleagues, orm.referrals
+IN_NETWORK = C.c.removed_at.is_(None)  # a removed colleague is never a candidate
 
 
 def profile_of(row) -> Profile:
@@ -34,63 +36,53 @@ def profile_of(row) -> Profile:
 
 
 class MatchState:
-    """This process's matching index and connection graph, following the change feed.
+    """This process's matching index, following its one change feed (shared with the network graph).
 
-    Phrase vectors come from the ``phrase_vectors`` table (:mod:`referral.services.vectors`), so
-    loading the index runs the model only for phrases nobody stored; the model itself is loaded
-    once per process, at the first request that needs it.
+    ``MatchState(network)`` shares the network graph (and its feed and lock) with the graph
+    views; ``MatchState()`` makes its own. Phrase vectors come from the ``phrase_vectors``
+    table (:mod:`referral.services.vectors`), so loading the index runs the model only for
+    phrases nobody stored; the model itself is loaded once per process.
     """
 
-    def __init__(self, encoder=None):
-        self.feed = ChangeFeed()
+    def __init__(self, network: NetworkGraph | None = None, encoder=None):
+        self.network = network or NetworkGraph(LiveState())
+        self.live = self.network.live
+        self.lock = self.live.lock
         self.encoder = StoredEncoder(encoder)
         self.index = MatchIndex(encoder=self.encoder)
-        self.graph = nx.Graph()
-        self.lock = threading.RLock()  # the index is not thread-safe: rank and update under it
+        self.live.follow(self)
+
+    @property
+    def graph(self):
+        """Who knows whom (the network graph's, shared)."""
+        return self.network.graph
 
     def refresh(self, session, now: datetime) -> None:
         """Apply what changed in the database since the last call (everything, the first time)."""
-        with self.lock:
-            changes = self.feed.poll(session, now)
-            if changes.full:
-                profiles = [profile_of(r) for r in session.execute(select(C))]
-                self.encoder.load(session, profiles)
-                self.index = MatchIndex(profiles, encoder=self.encoder)
-                self.encoder.forget()
-                self.graph = nx.Graph()
-                self.graph.add_nodes_from(self.index_ids(session))
-                self.graph.add_edges_from(session.execute(select(K.c.a_id, K.c.b_id)).all())
-                return
-            if changes.colleagues:
-                rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues)))}
-                self.encoder.load(session, rows.values())
-                for cid in changes.colleagues:
-                    if cid in rows:
-                        self.index.upsert(profile_of(rows[cid]))
-                        self.graph.add_node(cid)
-                    else:
-                        self.index.remove(cid)
-                        if cid in self.graph:
-                            self.graph.remove_node(cid)
-                self.encoder.forget()
-            if changes.connections:
-                touched = changes.connections
-                for cid in touched:
-                    if cid in self.graph:
-                        self.graph.remove_edges_from(list(self.graph.edges(cid)))
-                edges = session.execute(select(K.c.a_id, K.c.b_id).where(
-                    K.c.a_id.in_(touched) | K.c.b_id.in_(touched))).all()
-                self.graph.add_edges_from(edges)
+        self.live.refresh(session, now)
+
+    def apply(self, session, changes: Changes) -> None:
+        if changes.full:
+            profiles = [profile_of(r) for r in session.execute(select(C).where(IN_NETWORK))]
+            self.encoder.load(session, profiles)
+            self.index = MatchIndex(profiles, encoder=self.encoder)
+            self.encoder.forget()
+            return
+        if changes.colleagues:
+            rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues), IN_NETWORK))}
+            self.encoder.load(session, [profile_of(r) for r in rows.values()])
+            for cid in changes.colleagues:
+                if cid in rows:
+                    self.index.upsert(profile_of(rows[cid]))
+                else:
+                    self.index.remove(cid)
+            self.encoder.forget()
 
     def search(self, session, text: str, now: datetime) -> list[int]:
         """Colleague ids whose specialties fit ``text`` (see :meth:`MatchIndex.search`), current as of now."""
         with self.lock:
             self.refresh(session, now)
             return self.index.search(text)
-
-    @staticmethod
-    def index_ids(session) -> list[int]:
-        return list(session.scalars(select(C.c.id)))
 
 
 def _owned(session, member_id: int, handoff_id: int) -> Handoff:

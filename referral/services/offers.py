@@ -100,6 +100,8 @@ def breaks_hard_rule(
     turned_down: bool,
     today: date | None,
 ) -> str | None:
+    if colleague.removed_at is not None:
+        return f"{colleague.name} is no longer in the network."
     rule = broken_rule(colleague_id=colleague.id, capacity=colleague.capacity, paused_until=colleague.paused_until,
                        dealbreakers=colleague.dealbreakers, remote=colleague.remote, location=colleague.location,
                        member_colleague_id=member_colleague_id, open_count=open_count, turned_down=turned_down,

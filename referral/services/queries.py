@@ -7,8 +7,16 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.lifecycle import OPEN_STATUSES
+from referral.domain.ownership import manages
 
 C = orm.colleagues
+#: the directory: colleagues not removed, each with the member whose own record it is (if any)
+_DIRECTORY = (select(C, orm.members.c.id.label("own_member_id"))
+              .outerjoin(orm.members, orm.members.c.colleague_id == C.c.id).where(C.c.removed_at.is_(None)))
+
+
+def _manageable(me: int, row) -> bool:
+    return manages(me, colleague_id=row.id, added_by_id=row.added_by_id, is_member=row.own_member_id is not None)
 
 
 def colleague_row(row, open_count: int = 0, manageable: bool = False) -> dict:
@@ -36,7 +44,8 @@ def member_colleague_id(session, member_id: int) -> int:
 
 def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
                     per_page: int = 20, state=None, now=None) -> tuple[list[dict], int]:
-    """One page of the directory, searched by name, specialty or clientele; and the total.
+    """One page of the directory (removed colleagues left out), searched by name, specialty or clientele;
+    and the total.
 
     With ``state`` (the process's :class:`referral.services.handoffs.MatchState`) a colleague
     whose specialties fit ``q`` as matching reads it ("lawyer", "bookeeping") is found too.
@@ -56,23 +65,24 @@ def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
         if where and state is not None:
             fits = state.search(s, q, now)
             where = [or_(and_(*where), C.c.id.in_(fits))] if fits else where
-        total = s.scalar(select(func.count()).select_from(C).where(*where))
+        total = s.scalar(select(func.count()).select_from(C).where(C.c.removed_at.is_(None), *where))
         if offset >= total:
             return [], total
-        rows = s.execute(select(C).where(*where).order_by(func.lower(C.c.name), C.c.id)
+        rows = s.execute(_DIRECTORY.where(*where).order_by(func.lower(C.c.name), C.c.id)
                          .limit(per_page).offset(offset)).all()
         counts = open_referral_counts(s, [r.id for r in rows])
-        return [colleague_row(r, counts.get(r.id, 0), me in (r.added_by_id, r.id)) for r in rows], total
+        return [colleague_row(r, counts.get(r.id, 0), _manageable(me, r)) for r in rows], total
 
 
 def get_colleague(uow: UnitOfWork, member_id: int, colleague_id: int) -> dict | None:
+    """One colleague of the directory, with ``manageable`` for this member; None if unknown or removed."""
     with uow.reading():
         s = uow.session
-        row = s.execute(select(C).where(C.c.id == colleague_id)).first()
+        row = s.execute(_DIRECTORY.where(C.c.id == colleague_id)).first()
         if row is None:
             return None
         me = member_colleague_id(s, member_id)
-        return colleague_row(row, open_referral_counts(s, [row.id]).get(row.id, 0), me in (row.added_by_id, row.id))
+        return colleague_row(row, open_referral_counts(s, [row.id]).get(row.id, 0), _manageable(me, row))
 
 
 def handoff_status(offer_statuses) -> str:

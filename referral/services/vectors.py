@@ -11,7 +11,7 @@ The model is loaded once per process, on first use (:func:`referral.adapters.emb
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 from sqlalchemy import select
@@ -32,8 +32,15 @@ def _key(model_id: str, phrase: str) -> str:
     return hashlib.sha256(f"{model_id}\n{phrase}".encode()).hexdigest()
 
 
+def _texts(colleague) -> tuple[str, ...]:
+    """A colleague's phrases, from an entity or a row as a mapping (the bulk import's)."""
+    if isinstance(colleague, Mapping):
+        return (*colleague["specialties"], colleague.get("target_clientele") or "")
+    return (*colleague.specialties, colleague.target_clientele or "")
+
+
 def _phrases(colleagues: Iterable) -> set[str]:
-    return {phrase_key(t) for c in colleagues for t in (*c.specialties, c.target_clientele or "") if t and t.strip()}
+    return {phrase_key(t) for c in colleagues for t in _texts(c) if t and t.strip()}
 
 
 def _stored(session, keys: list[str]) -> dict[str, bytes]:
@@ -45,8 +52,8 @@ def _stored(session, keys: list[str]) -> dict[str, bytes]:
 
 
 def store_vectors(session, colleagues: Iterable, encoder: Encoder | None = None) -> int:
-    """Embed and store the phrases of these colleagues (anything with ``specialties`` and
-    ``target_clientele``) that are not stored yet; returns how many were new.
+    """Embed and store the phrases of these colleagues (entities, or rows as mappings, with
+    ``specialties`` and ``target_clientele``) that are not stored yet; returns how many were new.
 
     Runs in the caller's transaction; two processes storing one phrase at once is harmless
     (the second insert is skipped). Raises :class:`referral.adapters.embedding.ModelMissing`
