@@ -249,7 +249,7 @@ def test_phrase_vectors_are_stored_once_so_a_restarted_process_ranks_without_run
     from referral.adapters.embedding import shared_encoder
 
     model = OnlyQueries(shared_encoder())
-    state = MatchState(model)  # a new process: loads the index from the database
+    state = MatchState(encoder=model)  # a new process: loads the index from the database
     with services.uow().reading() as uow:
         state.refresh(uow.session, datetime(2026, 12, 1))
     assert model.seen == []
