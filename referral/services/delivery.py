@@ -22,7 +22,7 @@ from referral.adapters import outbox
 from referral.adapters.mailer import LogMailer, MailError, MailServerDown, SmtpMailer
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
-from referral.services import offers, sync
+from referral.services import offers, sync, timing
 
 __all__ = ["WorkReport", "work_once"]
 
@@ -57,8 +57,8 @@ def work_once(
 ) -> WorkReport:
     """Expire overdue offers, queue due reminders, then deliver one batch of due messages."""
     report = WorkReport()
-    report.expired = offers.expire_overdue(uow, settings, now=clock(), rank=rank)
-    report.reminded = offers.send_reminders(uow, settings, now=clock())
+    report.expired = timing.expire_overdue(uow, settings, now=clock(), rank=rank)
+    report.reminded = timing.send_reminders(uow, settings, now=clock())
     sync.prune(uow, clock())
     claimed_at = clock()
     with uow:

@@ -14,7 +14,9 @@ from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.model import Colleague, Member, Referral
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
-from referral.services.offers import ANSWER_PATH, check_answerable, letter_for
+from referral.services.answers import check_answerable
+from referral.services.client_letters import letter_for
+from referral.services.offers import ANSWER_PATH
 
 __all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
 
@@ -58,7 +60,7 @@ def referral_json(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
 def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
     """What the colleague sees before answering: needs and fair warning, never the client's identity.
 
-    Raises as :func:`referral.services.offers.check_answerable` when the link can no longer answer.
+    Raises as :func:`referral.services.answers.check_answerable` when the link can no longer answer.
     """
     with uow.reading():
         s = uow.session

@@ -7,7 +7,7 @@ import pytest
 from referral.adapters.links import ExpiredLink, LinkSigner, TamperedLink
 from referral.domain.model import Colleague, Fact, Handoff
 from referral.services import mailbox
-from referral.services.offers import breaks_hard_rule
+from referral.services.eligibility import breaks_hard_rule
 
 NOW = datetime(2026, 11, 25, 9, 0)
 

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 
 from referral.adapters.links import ExpiredLink, LinkError, LinkSigner, TamperedLink, UsedLink
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound
-from referral.services import offer_views, offers
+from referral.services import answers, client_letters, offer_views, offers
 from referral.services.mailbox import when
 from web.context import member_id, now, services, uow
 from web.extensions import limiter
@@ -61,7 +61,7 @@ def _problem(err: Exception):
             ),
             409,
         )
-    if isinstance(err, offers.OfferClosed):
+    if isinstance(err, answers.OfferClosed):
         at = f" on {when(err.answered_at)}" if err.answered_at else ""
         return {
             "accepted": (
@@ -135,7 +135,7 @@ def answer(token: str):
     try:
         claims = _signer().read(token, now())
         return _answer_form(token, claims)
-    except (LinkError, offers.OfferClosed, NotFound) as err:
+    except (LinkError, answers.OfferClosed, NotFound) as err:
         return _problem_page(err)
 
 
@@ -147,7 +147,7 @@ def act(token: str):
         ids = {"referral_id": claims.referral_id, "colleague_id": claims.colleague_id, "jti": claims.jti}
         if claims.action == "accept":
             try:
-                handover = offers.accept(
+                handover = answers.accept(
                     uow(),
                     svc.settings,
                     acknowledged=request.form.get("acknowledged") == "yes",
@@ -160,9 +160,9 @@ def act(token: str):
         data, errors = validate(DeclineFormSchema(), {"reason": request.form.get("reason", "")})
         if errors:
             return _answer_form(token, claims, errors, dict(request.form), code=422)
-        offers.decline(uow(), svc.settings, reason=data["reason"], now=now(), rank=svc.ranker, **ids)
+        answers.decline(uow(), svc.settings, reason=data["reason"], now=now(), rank=svc.ranker, **ids)
         return render_template("offers/answered.html", accepted=False)
-    except (LinkError, offers.OfferClosed, NotFound, Conflict) as err:
+    except (LinkError, answers.OfferClosed, NotFound, Conflict) as err:
         return _problem_page(err)
 
 
@@ -246,7 +246,7 @@ def send_letter(referral_id: int):
     data, errors = validate(LetterFormSchema(), values)
     if not errors:
         try:
-            offers.send_client_letter(
+            client_letters.send_client_letter(
                 uow(),
                 services().settings,
                 member_id=member_id(),
