@@ -18,6 +18,7 @@ class Settings:
     mail_from: str = "Referral Network <no-reply@referral.local>"
     reminder_after_hours: float = 24
     expire_after_hours: float = 72
+    no_capacity_pause_days: int = 14  # a "no_capacity" decline pauses offers to that colleague this long
 
     @classmethod
     def from_env(cls, instance_path: str | Path, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,6 +40,7 @@ class Settings:
             mail_from=env.get("MAIL_FROM") or cls.mail_from,
             reminder_after_hours=float(env.get("OFFER_REMINDER_HOURS") or 24),
             expire_after_hours=float(env.get("OFFER_EXPIRY_HOURS") or 72),
+            no_capacity_pause_days=int(env.get("NO_CAPACITY_PAUSE_DAYS") or 14),
         )
 
 

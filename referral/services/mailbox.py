@@ -14,15 +14,18 @@ from string import Template
 
 from referral.adapters.outbox import OutgoingMail
 from referral.domain.letters import Letter, long_date
-from referral.domain.vocab import REASONS
+from referral.domain.vocab import DECLINE_CODES, REASONS
 
 __all__ = [
     "accepted_to_colleague",
     "accepted_to_member",
     "declined_to_member",
+    "digest",
     "expired_to_member",
     "letter_to_client",
     "offer",
+    "placed_to_colleague",
+    "unsubscribed_to_member",
     "when",
     "withdrawn_to_colleague",
 ]
@@ -270,9 +273,11 @@ def accepted_to_member(
     return render("accepted_member", member_email, f"{colleague_name} accepted {client_name}", blocks)
 
 
-def _next_step(next_name: str | None, cascade: bool) -> P:
+def _next_step(next_name: str | None, cascade: bool, waiting: list[str] | None = None) -> P:
     if next_name:
         return P(f"As you asked, the client was offered to the next best candidate, {next_name}.")
+    if waiting:
+        return P(f"The offer is still open with {', '.join(waiting)}.")
     if cascade:
         return P(
             "There is no other colleague to offer the client to right now. You can add colleagues to the "
@@ -287,17 +292,20 @@ def declined_to_member(
     member_email: str,
     colleague_name: str,
     client_name: str,
-    reason: str | None,
+    code: str,
+    note: str | None,
     next_name: str | None,
     cascade: bool,
     page_url: str,
+    waiting: list[str] | None = None,
 ) -> OutgoingMail:
     blocks: list = [
         P(f"Hello {first_name(member_name)},"),
         P(f"{colleague_name} declined your offer of {client_name}."),
+        DL((("Why", DECLINE_CODES.get(code, code).capitalize()),)),
     ]
-    blocks.append(Quote(reason) if reason else P("They did not give a reason."))
-    blocks += [_next_step(next_name, cascade), Button("See the offer", page_url)]
+    blocks.append(Quote(note) if note else P("They added no note."))
+    blocks += [_next_step(next_name, cascade, waiting), Button("See the offer", page_url)]
     return render("declined_member", member_email, f"{colleague_name} declined {client_name}", blocks)
 
 
@@ -310,11 +318,12 @@ def expired_to_member(
     next_name: str | None,
     cascade: bool,
     page_url: str,
+    waiting: list[str] | None = None,
 ) -> OutgoingMail:
     blocks = [
         P(f"Hello {first_name(member_name)},"),
         P(f"{colleague_name} did not answer your offer of {client_name} in time, so the offer has expired."),
-        _next_step(next_name, cascade),
+        _next_step(next_name, cascade, waiting),
         Button("See the offer", page_url),
     ]
     return render(
@@ -332,6 +341,52 @@ def withdrawn_to_colleague(*, member_name: str, colleague_name: str, colleague_e
         P("Thank you for your time."),
     ]
     return render("withdrawn_colleague", colleague_email, f"{member_name} withdrew the offer", blocks)
+
+
+def placed_to_colleague(*, member_name: str, colleague_name: str, colleague_email: str) -> OutgoingMail:
+    """To each colleague of a broadcast whose offer closed because another colleague accepted first."""
+    blocks = [
+        P(f"Hello {first_name(colleague_name)},"),
+        P(
+            f"Thank you for considering the client {member_name} offered you. Another colleague accepted "
+            "first, so the client has been placed and the offer to you is withdrawn. There is nothing for "
+            "you to do, and the links in the earlier email no longer work."
+        ),
+        P(f"{member_name} appreciated being able to ask you."),
+    ]
+    return render("placed_colleague", colleague_email, "The client has been placed: thank you", blocks)
+
+
+def digest(
+    *, member_name: str, member_email: str, items: list[tuple[datetime, str]], day: date, page_url: str
+) -> OutgoingMail:
+    """The member's daily digest: every change to their offers since the last one."""
+    blocks = [
+        P(f"Hello {first_name(member_name)},"),
+        P("Here is what happened to your offers since the last digest:"),
+        UL(tuple(f"{when(at)}: {text}" for at, text in items)),
+        Button("Open your dashboard", page_url),
+    ]
+    n = len(items)
+    return render("digest", member_email, f"Your offers on {long_date(day)}: {n} change{'s' if n != 1 else ''}",
+                  blocks)
+
+
+def unsubscribed_to_member(
+    *, member_name: str, member_email: str, colleague_name: str, colleague_email: str, page_url: str
+) -> OutgoingMail:
+    """To the member who added a colleague who has just unsubscribed from offer mail."""
+    blocks = [
+        P(f"Hello {first_name(member_name)},"),
+        P(
+            f"{colleague_name} ({colleague_email}) asked, through the unsubscribe link in an offer email, "
+            "to receive no more offers. They are paused with no end date, so no member can offer them a "
+            "client any more, and their open offers stay as they are."
+        ),
+        P("If they change their mind, they can tell you, and you can lift the pause on their page."),
+        Button("See the colleague", page_url),
+    ]
+    return render("unsubscribed_member", member_email, f"{colleague_name} unsubscribed from offers", blocks)
 
 
 def letter_to_client(*, letter: Letter, client_email: str) -> OutgoingMail:

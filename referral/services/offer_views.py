@@ -13,12 +13,12 @@ from referral.adapters.outbox import LOGGED_NOTE, MAX_ATTEMPTS
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.model import Colleague, Member, Referral
-from referral.domain.vocab import EXIT_STRATEGIES, REASONS
+from referral.domain.vocab import DECLINE_CODES, EXIT_STRATEGIES, REASONS
 from referral.services.answers import check_answerable
 from referral.services.client_letters import letter_for
 from referral.services.offers import ANSWER_PATH
 
-__all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
+__all__ = ["answer_page", "dispatch_json", "member_mail", "member_referral", "member_referrals", "referral_json"]
 
 
 def _mine(session, member_id: int, referral_id: int) -> Referral:
@@ -44,6 +44,10 @@ def _as_dict(session, r: Referral) -> dict:
         "answered_at": r.answered_at,
         "reminded_at": r.reminded_at,
         "decline_reason": r.decline_reason,
+        "decline_code": r.decline_code,
+        "decline_note": r.decline_reason,
+        "dispatch_mode": session.scalar(select(orm.dispatches.c.mode).where(orm.dispatches.c.id == r.dispatch_id))
+        if r.dispatch_id else None,
         "disclosure_version": r.disclosure.version if r.disclosure else None,
         "disclosure_sha256": r.disclosure.sha256 if r.disclosure else None,
         "acknowledged_sha256": r.acknowledged_sha256,
@@ -55,6 +59,14 @@ def referral_json(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
     """One of the member's referrals; another member's or none: ``NotFound``."""
     with uow.reading():
         return _as_dict(uow.session, _mine(uow.session, member_id, referral_id))
+
+
+def dispatch_json(uow: UnitOfWork, member_id: int, handoff_id: int, mode: str, referral_ids: list[int]) -> dict:
+    """``{"handoff_id", "mode", "referrals"}`` for offers just made to several colleagues."""
+    with uow.reading():
+        s = uow.session
+        return {"handoff_id": handoff_id, "mode": mode,
+                "referrals": [_as_dict(s, _mine(s, member_id, rid)) for rid in referral_ids]}
 
 
 def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
@@ -81,6 +93,7 @@ def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
             "facts": [{"date": date.fromisoformat(f["date"]), "text": f["text"]} for f in h.facts],
             "disclosure": r.disclosure.text,
             "disclosure_sha256": r.disclosure.sha256,
+            "decline_codes": DECLINE_CODES,
         }
 
 

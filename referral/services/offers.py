@@ -31,7 +31,7 @@ from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.model import Colleague, Handoff, Member, Referral
-from referral.services import mailbox
+from referral.services import history, mailbox
 from referral.services.eligibility import member_colleague_id, why_not_offerable
 
 __all__ = [
@@ -134,22 +134,33 @@ def create_offer(
     member: Member,
     colleague: Colleague,
     now: datetime,
+    *,
+    hours: float | None = None,
+    dispatch_id: int | None = None,
+    slot: int = 0,
 ) -> Referral:
-    """Store a new offer and queue its mail; ``Conflict`` when the client was offered meanwhile."""
+    """Store a new offer, open for ``hours`` (default ``OFFER_EXPIRY_HOURS``), and queue its mail.
+
+    ``dispatch_id`` and ``slot`` tie it to a waterfall or broadcast. Raises ``Conflict`` when
+    the client was offered meanwhile.
+    """
     referral = Referral(
         member.colleague_id,
         colleague.id,
         now,
         handoff=handoff,
         disclosure=handoff.disclosure,
-        expires_at=now + timedelta(hours=settings.expire_after_hours),
+        expires_at=now + timedelta(hours=hours or settings.expire_after_hours),
     )
+    referral.dispatch_id, referral.offer_slot = dispatch_id, slot
     session.add(referral)
     try:
         session.flush()
     except IntegrityError as err:  # another request offered this client a moment ago
         raise Conflict("This client was just offered to someone else.") from err
     offer_mail(session, settings, referral, colleague, member, now)
+    history.record(session, referral, actor=member.name, action="offered",
+                   detail=f"Offered to {colleague.name}, open until {mailbox.when(referral.expires_at)}.", now=now)
     return referral
 
 
@@ -225,6 +236,9 @@ def withdraw(uow: UnitOfWork, settings: Settings, *, member_id: int, referral_id
             raise NotFound(f"You have no referral {referral_id}.")
         referral.move_to("withdrawn", now)
         colleague, member = s.get(Colleague, referral.to_id), load_member(s, member_id)
+        if referral.handoff is not None:
+            history.record(s, referral, actor=member.name, action="withdrawn",
+                           detail=f"Offer to {colleague.name} withdrawn.", now=now)
         queue_mail(
             s,
             settings,

@@ -14,7 +14,7 @@ from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.model import Colleague, Referral
 from referral.services import mailbox
-from referral.services.answers import after_no
+from referral.services.answers import after_no, lock_handoff_of
 from referral.services.offers import Ranker, load_member, lock_row, offer_mail
 
 __all__ = ["expire_overdue", "send_reminders"]
@@ -32,11 +32,14 @@ def expire_overdue(uow: UnitOfWork, settings: Settings, *, now: datetime, rank: 
     for referral_id in due:
         with uow:
             s = uow.session
+            lock_handoff_of(s, referral_id)
             referral = lock_row(s, Referral, referral_id)
             if referral is None or referral.status != "offered" or referral.handoff is None:
                 continue  # answered meanwhile, or a referral from the history without a handoff
             referral.move_to("expired", now)
-            after_no(s, settings, referral, now, rank, mailbox.expired_to_member)
+            colleague = s.get(Colleague, referral.to_id)
+            what = f"{colleague.name} did not answer in time: the offer of {referral.handoff.client_name} expired."
+            after_no(s, settings, referral, now, rank, mailbox.expired_to_member, what)
             uow.commit()
             done += 1
     return done

@@ -74,7 +74,7 @@ def test_with_auto_cascade_a_decline_offers_the_next_candidate(
 ):
     first = offer(client, member, make_handoff(member, auto_cascade=True), three[0])
     work()
-    client.post(links_in(smtp.one("ana@example.org"))["decline"], data={"reason": "Too busy"})
+    client.post(links_in(smtp.one("ana@example.org"))["decline"], data={"decline_code": "no_capacity", "reason": "Too busy"})
     work()
     assert "offered to the next best candidate, Bo Berg" in text_of(smtp.one(member.email, "declined"))
     bo_mail = smtp.one("bo@example.org")
@@ -106,7 +106,7 @@ def test_with_auto_cascade_an_expiry_offers_the_next_and_never_the_one_who_let_i
 def test_without_auto_cascade_nobody_else_is_asked(client, member, three, make_handoff, smtp, work):
     offer(client, member, make_handoff(member), three[0])
     work()
-    client.post(links_in(smtp.one("ana@example.org"))["decline"], data={})
+    client.post(links_in(smtp.one("ana@example.org"))["decline"], data={"decline_code": "other"})
     work()
     assert not smtp.to("bo@example.org") and not smtp.to("cy@example.org")
     assert "You can offer the client to someone else" in text_of(smtp.one(member.email, "declined"))
@@ -118,7 +118,7 @@ def test_a_colleague_who_declined_cannot_be_offered_the_same_client_again(
     handoff = make_handoff(member)
     offer(client, member, handoff, three[0])
     work()
-    client.post(links_in(smtp.one("ana@example.org"))["decline"], data={})
+    client.post(links_in(smtp.one("ana@example.org"))["decline"], data={"decline_code": "other"})
     r = client.post(
         f"/api/handoffs/{handoff}/offers", json={"colleague_id": three[0]["id"]}, headers=member.headers
     )

@@ -46,7 +46,7 @@ def scenarios(w, member):
         "referrals.send_letter": (f"/referrals/{w.accepted}", f"/referrals/{w.accepted}/letter",
                                   {"subject": "Your new bookkeeper", "body": "Dear Quentin, meet Ben."}, {302}),
         "ledger.outcome": ("/ledger/", f"/ledger/referrals/{w.accepted}/outcome", {"note": "Signed up"}, {302}),
-        "answers.act": (w.links["decline"], w.links["decline"], {"reason": "Too busy"}, {200}),
+        "answers.act": (w.links["decline"], w.links["decline"], {"decline_code": "no_capacity", "reason": "Too busy"}, {200}),
     }
 
 

@@ -64,6 +64,14 @@ def _problem(err: Exception):
     if isinstance(err, answers.OfferClosed):
         at = f" on {when(err.answered_at)}" if err.answered_at else ""
         return {
+            "placed": (
+                "This client has been placed",
+                (
+                    f"{err.member_name} offered the client to several colleagues at once, and another one "
+                    "accepted first. Thank you for considering it: there is nothing for you to do."
+                ),
+                410,
+            ),
             "accepted": (
                 "You have already accepted this offer",
                 f"You accepted{at}. The client's contact details were sent to you by email.",
@@ -157,10 +165,12 @@ def act(token: str):
             except Invalid as err:
                 return _answer_form(token, claims, err.errors, code=422)
             return render_template("offers/answered.html", accepted=True, handover=handover)
-        data, errors = validate(DeclineFormSchema(), {"reason": request.form.get("reason", "")})
+        values = {"reason": request.form.get("reason", ""), "decline_code": request.form.get("decline_code", "")}
+        data, errors = validate(DeclineFormSchema(), values)
         if errors:
-            return _answer_form(token, claims, errors, dict(request.form), code=422)
-        answers.decline(uow(), svc.settings, reason=data["reason"], now=now(), rank=svc.ranker, **ids)
+            return _answer_form(token, claims, errors, values, code=422)
+        answers.decline(uow(), svc.settings, code=data["decline_code"], note=data["reason"], now=now(),
+                        rank=svc.ranker, **ids)
         return render_template("offers/answered.html", accepted=False)
     except (LinkError, answers.OfferClosed, NotFound, Conflict) as err:
         return _problem_page(err)
