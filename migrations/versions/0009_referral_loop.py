@@ -62,11 +62,15 @@ def upgrade() -> None:
                     sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
     with op.batch_alter_table("colleagues") as batch_op:
         batch_op.add_column(sa.Column("unsubscribed_at", sa.DateTime))
+    with op.batch_alter_table("outbox") as batch_op:
+        batch_op.add_column(sa.Column("unsubscribe_url", sa.Text))
     with op.batch_alter_table("members") as batch_op:
         batch_op.add_column(sa.Column("daily_digest", sa.Boolean, nullable=False, server_default=sa.text("false")))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch_op:
+        batch_op.drop_column("unsubscribe_url")
     with op.batch_alter_table("members") as batch_op:
         batch_op.drop_column("daily_digest")
     with op.batch_alter_table("colleagues") as batch_op:

@@ -167,6 +167,7 @@ outbox = Table(
     Column("subject", String(300), nullable=False),
     Column("text_body", Text, nullable=False),
     Column("html_body", Text, nullable=False),
+    Column("unsubscribe_url", Text),
     Column("message_id", String(300), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("due_at", DateTime, nullable=False),

@@ -157,6 +157,7 @@ def accept(
             now,
             member.id,
             referral.id,
+            colleague,
         )
         placed_note = dispatch.close_after_accept(s, settings, referral, member, now)
         history.tell_member(

@@ -156,7 +156,7 @@ def close_after_accept(
         names.append(colleague.name)
         queue_mail(session, settings, mailbox.placed_to_colleague(
             member_name=member.name, colleague_name=colleague.name, colleague_email=colleague.email),
-            now, member.id, other.id)
+            now, member.id, other.id, colleague)
         history.record(session, other, actor="The service", action="withdrawn",
                        detail=f"Offer to {colleague.name} withdrawn: the client was placed.", now=now)
     return f" The offers to {', '.join(names)} were withdrawn with a note." if names else ""

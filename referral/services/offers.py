@@ -18,6 +18,7 @@ The answers to an offer live in :mod:`referral.services.answers`, reminders and 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from referral.adapters import outbox as outbox_table
-from referral.adapters.links import LinkSigner
+from referral.adapters.links import LinkSigner, UnsubscribeSigner
 from referral.adapters.outbox import OutgoingMail
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
@@ -47,6 +48,7 @@ __all__ = [
     "offer_to",
     "queue_mail",
     "referral_url",
+    "unsubscribe_url",
     "withdraw",
 ]
 
@@ -55,6 +57,7 @@ Ranker = Callable[[Session, Handoff], list[int]]
 #: where the web layer serves the answer page and the member's referral page
 ANSWER_PATH = "/offers/{token}"
 REFERRAL_PATH = "/referrals/{referral_id}"
+UNSUBSCRIBE_PATH = "/offers/unsubscribe/{token}"
 #: statuses that hold a handoff's one live place (the partial unique index)
 LIVE_STATUSES = ("offered", "accepted", "completed")
 
@@ -69,6 +72,10 @@ def answer_url(settings: Settings, token: str) -> str:
 
 def referral_url(settings: Settings, referral_id: int) -> str:
     return settings.base_url + REFERRAL_PATH.format(referral_id=referral_id)
+
+
+def unsubscribe_url(settings: Settings, colleague_id: int) -> str:
+    return settings.base_url + UNSUBSCRIBE_PATH.format(token=UnsubscribeSigner(settings.secret_key).make(colleague_id))
 
 
 def lock_row(session: Session, cls, ident: int):
@@ -87,8 +94,14 @@ def queue_mail(
     now: datetime,
     member_id: int | None,
     referral_id: int | None,
+    colleague: Colleague | None = None,
 ) -> None:
-    """Write ``mail`` to the outbox in the caller's transaction, on behalf of ``member_id``."""
+    """Write ``mail`` to the outbox in the caller's transaction, on behalf of ``member_id``.
+
+    Mail to a ``colleague`` who is not a member carries their one-click unsubscribe address.
+    """
+    if colleague is not None and session.scalar(select(Member.id).where(Member.colleague_id == colleague.id)) is None:
+        mail = replace(mail, unsubscribe_url=unsubscribe_url(settings, colleague.id))
     outbox_table.queue(
         session, mail, mail_from=settings.mail_from, now=now, member_id=member_id, referral_id=referral_id
     )
@@ -117,7 +130,7 @@ def offer_mail(
         expires_at=referral.expires_at,
         reminder=reminder,
     )
-    queue_mail(session, settings, mail, now, member.id, referral.id)
+    queue_mail(session, settings, mail, now, member.id, referral.id, colleague)
 
 
 def live_referral(session: Session, handoff_id: int) -> Referral | None:
@@ -248,5 +261,6 @@ def withdraw(uow: UnitOfWork, settings: Settings, *, member_id: int, referral_id
             now,
             member_id,
             referral.id,
+            colleague,
         )
         uow.commit()

@@ -7,12 +7,19 @@ Every link that cannot be used any more gets a page saying what happened and wha
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from referral.adapters.links import ExpiredLink, LinkError, LinkSigner, TamperedLink, UsedLink
+from referral.adapters.links import (
+    ExpiredLink,
+    LinkError,
+    LinkSigner,
+    TamperedLink,
+    UnsubscribeSigner,
+    UsedLink,
+)
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound
-from referral.services import answers, client_letters, offer_views, offers
+from referral.services import answers, client_letters, mail_choices, offer_views, offers
 from referral.services.mailbox import when
 from web.context import member_id, now, services, uow
-from web.extensions import limiter
+from web.extensions import csrf, limiter
 from web.forms import integer_or_text, validate
 from web.pages import members_blueprint
 from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema
@@ -174,6 +181,24 @@ def act(token: str):
         return render_template("offers/answered.html", accepted=False)
     except (LinkError, answers.OfferClosed, NotFound, Conflict) as err:
         return _problem_page(err)
+
+
+# RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the address in the header, with no
+# page and so no CSRF token; the signed colleague id in the address is the proof. A GET only asks.
+@links_bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    try:
+        colleague_id = UnsubscribeSigner(services().settings.secret_key).read(token)
+    except LinkError as err:
+        return _problem_page(err)
+    if request.method == "GET":
+        return render_template("offers/unsubscribe.html", done=False, token=token)
+    try:
+        name = mail_choices.unsubscribe(uow(), services().settings, colleague_id=colleague_id, now=now())
+    except NotFound as err:
+        return _problem_page(err)
+    return render_template("offers/unsubscribe.html", done=True, name=name)
 
 
 @links_bp.errorhandler(CSRFError)
