@@ -17,6 +17,7 @@ from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
 from referral.domain.model import Fact, Handoff
+from referral.services import ranking
 from referral.services.ledger import sent_to
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import ChangeFeed
@@ -82,7 +83,8 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
 
 
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
-    """Colleagues for this handoff, best first, with the contract's hard rules applied."""
+    """Colleagues for this handoff, best first, with the contract's hard rules applied, lessons from
+    earlier declines and a fair spread among near-equal candidates (:mod:`referral.services.ranking`)."""
     me = member_colleague_id(session, handoff.member_id)
     answered = [] if handoff.id is None else session.scalars(
         select(R.c.to_id).where(R.c.handoff_id == handoff.id, R.c.status.in_(("declined", "expired"))))
@@ -94,7 +96,8 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
                         location=handoff.client_location)
     with state.lock:
         state.refresh(session, now)
-        return state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit)
+        ranked = state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit + ranking.MARGIN)
+    return ranking.adjust(session, handoff.client_needs, ranked)[:limit]
 
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
