@@ -198,12 +198,14 @@ def after_no(
     s.flush()  # the old offer leaves the open-offer index before the next one enters it
     handoff = referral.handoff
     member = load_member(s, handoff.member_id)
+    colleague = s.get(Colleague, referral.to_id)
+    actor = colleague.name if referral.status == "declined" else "The service"
+    event_id = history.record(s, referral, actor=actor, action=referral.status, detail=what, now=now, notify=True)
     nxt, waiting = None, []
     if referral.dispatch_id is not None:
         nxt, waiting = dispatch.next_step(s, settings, referral, member, now)
     elif handoff.auto_cascade and rank is not None and live_referral(s, handoff.id) is None:
         nxt = next_candidate(s, settings, handoff, member, now, rank)
-    colleague = s.get(Colleague, referral.to_id)
     next_name = s.get(Colleague, nxt.to_id).name if nxt else None
     cascade = handoff.auto_cascade or referral.dispatch_id is not None
     follows = (
@@ -212,25 +214,18 @@ def after_no(
         else " No one else is waiting to be asked." if cascade
         else ""
     )
-    history.tell_member(
-        s,
-        settings,
-        referral,
-        compose(
-            member_name=member.name,
-            member_email=member.email,
-            colleague_name=colleague.name,
-            client_name=handoff.client_name,
-            next_name=next_name,
-            waiting=waiting,
-            cascade=cascade,
-            page_url=referral_url(settings, referral.id),
-        ),
-        actor=colleague.name if referral.status == "declined" else "The service",
-        action=referral.status,
-        detail=what + follows,
-        now=now,
+    history.amend(s, event_id, what + follows)
+    mail = compose(
+        member_name=member.name,
+        member_email=member.email,
+        colleague_name=colleague.name,
+        client_name=handoff.client_name,
+        next_name=next_name,
+        waiting=waiting,
+        cascade=cascade,
+        page_url=referral_url(settings, referral.id),
     )
+    history.mail_member(s, settings, referral, mail, now)
     return nxt.id if nxt else None
 
 

@@ -16,8 +16,8 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
-from referral.domain.model import Fact, Handoff
-from referral.services import ranking
+from referral.domain.model import Fact, Handoff, Member
+from referral.services import history, ranking
 from referral.services.ledger import sent_to
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import ChangeFeed
@@ -133,7 +133,11 @@ def revise_disclosure(uow: UnitOfWork, member_id: int, handoff_id: int, text: st
     """Store a new version of the fair warning (earlier ones stay); returns the current version."""
     with uow:
         handoff = _owned(uow.session, member_id, handoff_id)
+        before = handoff.disclosure.version
         version = handoff.revise_disclosure(text, now).version
+        if version != before:
+            history.record(uow.session, handoff, actor=uow.session.get(Member, member_id).name,
+                           action="revised", detail=f"Fair warning revised: version {version}.", now=now)
         uow.commit()
         return version
 

@@ -18,10 +18,10 @@ from referral.adapters.outbox import OutgoingMail
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.errors import NotFound
-from referral.domain.model import Member, Referral
+from referral.domain.model import Handoff, Member, Referral
 from referral.services import mailbox
 
-__all__ = ["news", "record", "send_digests", "tell_member", "trail"]
+__all__ = ["amend", "mail_member", "news", "record", "send_digests", "tell_member", "trail"]
 
 E = orm.handoff_events
 #: the one time of day digests go out (UTC hour); the worker sends each member's at most once a day
@@ -30,27 +30,42 @@ DIGEST_HOUR = 7
 
 def record(
     session: Session,
-    referral: Referral,
+    subject: Referral | Handoff,
     *,
     actor: str,
     action: str,
     detail: str = "",
     now: datetime,
     notify: bool = False,
-) -> None:
-    """Add one line to the handoff's trail, in the caller's transaction."""
-    session.execute(
+) -> int:
+    """Add one line to the trail of the handoff (``subject``, or the handoff of the referral ``subject``),
+    in the caller's transaction."""
+    handoff, referral_id = (subject.handoff, subject.id) if isinstance(subject, Referral) else (subject, None)
+    return session.execute(
         insert(E).values(
-            handoff_id=referral.handoff_id,
-            referral_id=referral.id,
-            member_id=referral.handoff.member_id,
+            handoff_id=handoff.id,
+            referral_id=referral_id,
+            member_id=handoff.member_id,
             at=now,
             actor=actor,
             action=action,
             detail=detail,
             notify=notify,
-        )
-    )
+        ).returning(E.c.id)
+    ).scalar_one()
+
+
+def amend(session: Session, event_id: int, detail: str) -> None:
+    """Complete a line written before what followed was known (e.g. the waterfall's next step)."""
+    session.execute(update(E).where(E.c.id == event_id).values(detail=detail))
+
+
+def mail_member(session: Session, settings: Settings, referral: Referral, mail: OutgoingMail, now: datetime) -> None:
+    """Queue news for the member by mail now, unless they chose the daily digest."""
+    member = session.get(Member, referral.handoff.member_id)
+    if not member.daily_digest:
+        outbox.queue(session, mail, mail_from=settings.mail_from, now=now, member_id=member.id,
+                     referral_id=referral.id)
 
 
 def tell_member(
@@ -66,10 +81,7 @@ def tell_member(
 ) -> None:
     """Record a change the member must hear about, and mail it now unless they chose the daily digest."""
     record(session, referral, actor=actor, action=action, detail=detail, now=now, notify=True)
-    member = session.get(Member, referral.handoff.member_id)
-    if not member.daily_digest:
-        outbox.queue(session, mail, mail_from=settings.mail_from, now=now, member_id=member.id,
-                     referral_id=referral.id)
+    mail_member(session, settings, referral, mail, now)
 
 
 def _rows(session: Session, where, limit: int):
@@ -109,21 +121,19 @@ def news(uow: UnitOfWork, member_id: int, limit: int = 10) -> list[dict]:
 
 
 def send_digests(uow: UnitOfWork, settings: Settings, *, now: datetime) -> int:
-    """From ``DIGEST_HOUR`` on, queue one digest per member who chose it and has news; returns how many.
-
-    A member's news goes into exactly one digest: the rows are marked in the same transaction.
+    """Queue each digest due: one per member who chose it, with their news from before today's
+    ``DIGEST_HOUR`` (UTC) not yet sent; returns how many. So a member gets at most one a day, and
+    news from after that hour waits for the next morning. A line goes into exactly one digest:
+    the rows are marked in the same transaction as the digest is queued.
     """
-    if now.hour < DIGEST_HOUR:
+    cutoff = now.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if now < cutoff:
         return 0
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    pending = (E.c.notify, E.c.digested_at.is_(None), E.c.at < cutoff)
     M, C = orm.members, orm.colleagues
     with uow.reading():
         due = uow.session.scalars(
-            select(M.c.id).where(
-                M.c.daily_digest,
-                select(E.c.id).where(E.c.member_id == M.c.id, E.c.notify, E.c.digested_at.is_(None)).exists(),
-                ~select(E.c.id).where(E.c.member_id == M.c.id, E.c.digested_at >= day_start).exists(),
-            )
+            select(M.c.id).where(M.c.daily_digest, select(E.c.id).where(E.c.member_id == M.c.id, *pending).exists())
         ).all()
     done = 0
     for member_id in due:
@@ -131,7 +141,7 @@ def send_digests(uow: UnitOfWork, settings: Settings, *, now: datetime) -> int:
             s = uow.session
             rows = s.execute(
                 select(E.c.id, E.c.at, E.c.detail)
-                .where(E.c.member_id == member_id, E.c.notify, E.c.digested_at.is_(None))
+                .where(E.c.member_id == member_id, *pending)
                 .order_by(E.c.at, E.c.id)
                 .with_for_update()
             ).all()

@@ -13,7 +13,7 @@ from referral.domain.model import Colleague, Member
 from referral.services import mailbox
 from referral.services.offers import lock_row, queue_mail
 
-__all__ = ["NO_END", "set_daily_digest", "unsubscribe"]
+__all__ = ["NO_END", "daily_digest", "set_daily_digest", "unsubscribe"]
 
 #: "paused with no end date": the last day a date can name
 NO_END = date.max
@@ -63,3 +63,9 @@ def set_daily_digest(uow: UnitOfWork, *, member_id: int, on: bool) -> None:
         member = uow.session.get(Member, member_id)
         member.daily_digest = on
         uow.commit()
+
+
+def daily_digest(uow: UnitOfWork, *, member_id: int) -> bool:
+    """True when the member gets news about their offers in one mail a day."""
+    with uow.reading():
+        return bool(uow.session.scalar(select(Member.daily_digest).where(Member.id == member_id)))

@@ -46,6 +46,9 @@ def scenarios(w, member):
         "referrals.send_letter": (f"/referrals/{w.accepted}", f"/referrals/{w.accepted}/letter",
                                   {"subject": "Your new bookkeeper", "body": "Dear Quentin, meet Ben."}, {302}),
         "ledger.outcome": ("/ledger/", f"/ledger/referrals/{w.accepted}/outcome", {"note": "Signed up"}, {302}),
+        "referrals.reopen": (f"/referrals/{w.accepted}", f"/referrals/{w.accepted}/reopen",
+                             {"reason": "Ben clicked Accept by mistake"}, {302}),
+        "referrals.digest": ("/dashboard/", "/referrals/digest", {"daily_digest": "on"}, {302}),
         "answers.act": (w.links["decline"], w.links["decline"], {"decline_code": "no_capacity", "reason": "Too busy"}, {200}),
     }
 
@@ -53,7 +56,7 @@ def scenarios(w, member):
 FORM_ENDPOINTS = sorted([
     "auth.login", "auth.logout", "directory.new", "directory.edit", "directory.pause", "directory.connect",
     "directory.delete", "handoffs.new", "handoffs.revise", "referrals.create", "referrals.withdraw",
-    "referrals.send_letter", "ledger.outcome", "answers.act",
+    "referrals.send_letter", "ledger.outcome", "answers.act", "referrals.reopen", "referrals.digest",
 ])
 
 

@@ -4,7 +4,7 @@ A GET never changes anything (mail scanners open links); only the forms' POSTs a
 Every link that cannot be used any more gets a page saying what happened and what to do.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from referral.adapters.links import (
@@ -16,13 +16,13 @@ from referral.adapters.links import (
     UsedLink,
 )
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound
-from referral.services import answers, client_letters, mail_choices, offer_views, offers
+from referral.services import answers, client_letters, history, mail_choices, offer_views, offers
 from referral.services.mailbox import when
 from web.context import member_id, now, services, uow
 from web.extensions import csrf, limiter
 from web.forms import integer_or_text, validate
 from web.pages import members_blueprint
-from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema
+from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema, ReopenFormSchema
 
 links_bp = Blueprint("answers", __name__, url_prefix="/offers")
 referrals_bp = members_blueprint("referrals", __name__, url_prefix="/referrals")
@@ -299,6 +299,57 @@ def send_letter(referral_id: int):
             flash("The letter is queued and goes out to the client with the next mail round.", "success")
             return redirect(url_for("referrals.detail", referral_id=referral_id))
     return _detail(referral_id, values, errors, code=422)
+
+
+@referrals_bp.post("/<int:referral_id>/reopen")
+def reopen(referral_id: int):
+    data, errors = validate(ReopenFormSchema(), {"reason": request.form.get("reason", "")})
+    if errors:
+        flash("Say why the answer was wrong: it goes into the handoff's history.", "error")
+        return redirect(url_for("referrals.detail", referral_id=referral_id))
+    try:
+        answers.reopen(uow(), services().settings, member_id=member_id(), referral_id=referral_id,
+                       reason=data["reason"], now=now())
+    except (Conflict, IllegalTransition) as err:
+        flash(str(err).capitalize() + ("" if str(err).endswith(".") else "."), "error")
+    else:
+        flash("The offer is open again; the colleague gets fresh links by mail.", "success")
+    return redirect(url_for("referrals.detail", referral_id=referral_id))
+
+
+@referrals_bp.get("/export.csv")
+def export_csv():
+    body = offer_views.referrals_csv(uow(), member_id())
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="my-referrals.csv"'})
+
+
+@referrals_bp.post("/digest")
+def digest():
+    on = request.form.get("daily_digest") == "on"
+    mail_choices.set_daily_digest(uow(), member_id=member_id(), on=on)
+    flash("News about your offers now comes " + ("in one mail a day." if on else "in one mail per change."),
+          "success")
+    return redirect(request.referrer or url_for("dashboard.index"))
+
+
+# --- what the partial templates included in other pages read (dashboard, handoff page) --------
+
+
+@referrals_bp.app_template_global()
+def offer_dashboard() -> dict:
+    """For ``offers/_dashboard.html``: the member's figures, latest news and digest choice."""
+    return {
+        "figures": offer_views.member_figures(uow(), member_id()),
+        "news": history.news(uow(), member_id()),
+        "daily_digest": mail_choices.daily_digest(uow(), member_id=member_id()),
+    }
+
+
+@referrals_bp.app_template_global()
+def handoff_history(handoff_id: int) -> list[dict]:
+    """For ``offers/_history.html``: every change to the handoff and its offers, oldest first."""
+    return history.trail(uow(), member_id(), handoff_id)
 
 
 @outbox_bp.get("/mail")
