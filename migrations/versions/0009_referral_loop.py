@@ -6,14 +6,14 @@ becomes two rules: at most one accepted (or completed) referral per handoff, and
 open offer per handoff and slot (slot 0 for single and waterfall offers, 1..n in a broadcast).
 
 Revision ID: 0009
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0002"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

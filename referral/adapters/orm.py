@@ -44,6 +44,7 @@ colleagues = Table(
     Column("unsubscribed_at", DateTime),  # one-click unsubscribe: paused with no end date
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("removed_at", DateTime),  # soft removal: referrals and their history keep the row
 )
 
 members = Table(
@@ -51,9 +52,22 @@ members = Table(
     Column("id", Integer, primary_key=True),
     Column("colleague_id", Integer, ForeignKey("colleagues.id"), nullable=False, unique=True),
     Column("password_hash", String(300), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("session_key", String(64), nullable=False),
     Column("daily_digest", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("last_used_at", DateTime),
+    UniqueConstraint("token_hash", name="uq_api_tokens_hash"),
 )
 
 connections = Table(
@@ -84,6 +98,7 @@ handoffs = Table(
     Column("auto_cascade", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("client_erased_at", DateTime),
 )
 
 disclosures = Table(
@@ -175,6 +190,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("claimed_until", DateTime),
     Column("sent_at", DateTime),
+    Column("failed_at", DateTime),  # cannot be built or sent, ever: not tried again
     Index("ix_outbox_due", "sent_at", "due_at"),
 )
 
@@ -197,7 +213,8 @@ changes = Table(
     "changes", metadata,
     Column("id", Integer, primary_key=True),
     Column("topic", String(20), nullable=False),
-    Column("ref_id", Integer, nullable=False),
+    Column("ref_id", Integer),  # rows written before 0006: one colleague each
+    Column("ref_ids", JSON),  # the colleagues one transaction changed (connections: either end)
     Column("at", DateTime, nullable=False),
 )
 
@@ -214,6 +231,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.Member, members, properties={
         "colleague": relationship(model.Colleague, lazy="joined"),
     })
+    mapper_registry.map_imperatively(model.ApiToken, api_tokens)
     mapper_registry.map_imperatively(model.Connection, connections)
     mapper_registry.map_imperatively(model.Disclosure, disclosures)
     mapper_registry.map_imperatively(model.Handoff, handoffs, properties={

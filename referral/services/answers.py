@@ -261,8 +261,7 @@ def decline(
         if code == "no_capacity":
             until = now.date() + timedelta(days=settings.no_capacity_pause_days)
             if colleague.paused_until is None or colleague.paused_until < until:
-                colleague.update(now, paused_until=until)
-                uow.record_change("colleague", colleague.id, now)
+                colleague.update(now, paused_until=until)  # the unit of work logs the change for the index
         what = f"{colleague.name} declined {referral.handoff.client_name}: {DECLINE_CODES[code]}."
         if note:
             what += f" Their note: \u201c{note}\u201d"

@@ -34,8 +34,7 @@ def unsubscribe(uow: UnitOfWork, settings: Settings, *, colleague_id: int, now: 
         if colleague.unsubscribed_at is not None:
             return name
         colleague.unsubscribed_at = now
-        colleague.update(now, paused_until=NO_END)
-        uow.record_change("colleague", colleague.id, now)
+        colleague.update(now, paused_until=NO_END)  # the unit of work logs the change for the index
         added_by = s.scalar(select(Member).where(Member.colleague_id == colleague.added_by_id)) \
             if colleague.added_by_id else None
         if added_by is not None:
