@@ -29,6 +29,7 @@ test: install
 bench: install
 	$(BIN)/python bench/match_bench.py
 	$(BIN)/python bench/network_bench.py
+	$(BIN)/python bench/fairness_sim.py
 	$(BIN)/python bench/http_bench.py --postgres
 
 lint: install

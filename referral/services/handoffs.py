@@ -16,7 +16,8 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
-from referral.domain.model import Fact, Handoff
+from referral.domain.model import Fact, Handoff, Member
+from referral.services import history, ranking
 from referral.services.ledger import sent_to
 from referral.services.network import NetworkGraph
 from referral.services.queries import member_colleague_id, open_referral_counts
@@ -93,7 +94,8 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
 
 
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
-    """Colleagues for this handoff, best first, with the contract's hard rules applied."""
+    """Colleagues for this handoff, best first, with the contract's hard rules applied, lessons from
+    earlier declines and a fair spread among near-equal candidates (:mod:`referral.services.ranking`)."""
     me = member_colleague_id(session, handoff.member_id)
     answered = [] if handoff.id is None else session.scalars(
         select(R.c.to_id).where(R.c.handoff_id == handoff.id, R.c.status.in_(("declined", "expired"))))
@@ -105,7 +107,8 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
                         location=handoff.client_location)
     with state.lock:
         state.refresh(session, now)
-        return state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit)
+        ranked = state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit + ranking.MARGIN)
+    return ranking.adjust(session, handoff.client_needs, ranked)[:limit]
 
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
@@ -141,7 +144,11 @@ def revise_disclosure(uow: UnitOfWork, member_id: int, handoff_id: int, text: st
     """Store a new version of the fair warning (earlier ones stay); returns the current version."""
     with uow:
         handoff = _owned(uow.session, member_id, handoff_id)
+        before = handoff.disclosure.version
         version = handoff.revise_disclosure(text, now).version
+        if version != before:
+            history.record(uow.session, handoff, actor=uow.session.get(Member, member_id).name,
+                           action="revised", detail=f"Fair warning revised: version {version}.", now=now)
         uow.commit()
         return version
 

@@ -17,7 +17,7 @@ from referral.domain.matching import (
 from referral.domain.model import Colleague, Handoff
 from referral.domain.network import is_available
 from referral.domain.rules import RULES, broken_rule
-from referral.services.offers import breaks_hard_rule
+from referral.services.eligibility import breaks_hard_rule
 
 TODAY = date(2026, 3, 2)
 MEMBER = 99
