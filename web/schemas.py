@@ -163,8 +163,8 @@ class OfferRequestSchema(Schema):
 
     colleague_id = Id(load_default=None, allow_none=True)
     auto = fields.Boolean(load_default=False, truthy={True}, falsy={False})
-    mode = fields.String(load_default=None, allow_none=True,
-                         validate=validate.OneOf(list(DISPATCH_MODES), error="Must be one of: {choices}."))
+    mode = Text(load_default=None, allow_none=True,
+            validate=validate.OneOf(list(DISPATCH_MODES), error="Must be one of: {choices}."))
     colleague_ids = fields.List(Id(), load_default=None, validate=validate.Length(1, 20))
     hours_each = fields.Float(load_default=None, validate=validate.Range(min=0.1, max=24 * 30))
     hours = fields.Float(load_default=None, validate=validate.Range(min=0.1, max=24 * 30))
@@ -225,7 +225,7 @@ class OfferCreatedSchema(ReferralSchema):
 
 
 class DeclineFormSchema(Schema):
-    decline_code = fields.String(required=True, validate=validate.OneOf(
+    decline_code = Text(required=True, validate=validate.OneOf(
         list(DECLINE_CODES), error="Choose why you decline."), error_messages={"required": "Choose why you decline."})
     reason = Trimmed(load_default="", multiline=True, validate=validate.Length(max=2000))
 
