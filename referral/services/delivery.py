@@ -22,7 +22,7 @@ from referral.adapters import outbox
 from referral.adapters.mailer import LogMailer, MailError, MailServerDown, SmtpMailer
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
-from referral.services import offers, sync
+from referral.services import care, offers, sync
 
 __all__ = ["WorkReport", "work_once"]
 
@@ -59,6 +59,7 @@ def work_once(
     report = WorkReport()
     report.expired = offers.expire_overdue(uow, settings, now=clock(), rank=rank)
     report.reminded = offers.send_reminders(uow, settings, now=clock())
+    report.reminded += care.send_timeline_reminders(uow, settings, now=clock())
     sync.prune(uow, clock())
     claimed_at = clock()
     with uow:

@@ -16,7 +16,8 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
-from referral.domain.model import Fact, Handoff
+from referral.domain.model import ContractTerm, Fact, Handoff
+from referral.services import care
 from referral.services.ledger import sent_to
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import ChangeFeed
@@ -81,8 +82,16 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
     return handoff
 
 
+#: ranked beyond the limit so a fitting colleague of the member's own firm can come first
+FIRM_POOL = 20
+
+
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
-    """Colleagues for this handoff, best first, with the contract's hard rules applied."""
+    """Colleagues for this handoff, best first, with the contract's hard rules applied.
+
+    A fitting colleague of the member's own firm comes first, marked ``same_firm``
+    (:func:`referral.services.care.own_firm_first`).
+    """
     me = member_colleague_id(session, handoff.member_id)
     answered = [] if handoff.id is None else session.scalars(
         select(R.c.to_id).where(R.c.handoff_id == handoff.id, R.c.status.in_(("declined", "expired"))))
@@ -94,7 +103,8 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
                         location=handoff.client_location)
     with state.lock:
         state.refresh(session, now)
-        return state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit)
+        ranked = state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit + FIRM_POOL)
+    return care.own_firm_first(session, me, ranked, limit)
 
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
@@ -108,7 +118,10 @@ def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dic
     facts = [Fact(f["date"], f["text"]) for f in data.get("facts", [])]
     handoff = Handoff(member_id, data["client"], data["reasons"], facts, data["disclosure"],
                       data.get("exit_strategy", "refer_elsewhere"), data.get("finish_by"), now,
-                      auto_cascade=data.get("auto_cascade", False))
+                      auto_cascade=data.get("auto_cascade", False),
+                      desired_outcomes=data.get("desired_outcomes", []), outcome_note=data.get("outcome_note", ""),
+                      contract_terms=[ContractTerm(t["term"], t.get("due"), t["met_by_me"], t["met_by_client"],
+                                                   t.get("note", "")) for t in data.get("contract_terms", [])])
     with uow.reading():
         ranked = rank(uow.session, state, handoff, now, limit)  # a new handoff: no one declined it yet
     with uow:

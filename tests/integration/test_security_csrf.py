@@ -47,13 +47,25 @@ def scenarios(w, member):
                                   {"subject": "Your new bookkeeper", "body": "Dear Quentin, meet Ben."}, {302}),
         "ledger.outcome": ("/ledger/", f"/ledger/referrals/{w.accepted}/outcome", {"note": "Signed up"}, {302}),
         "answers.act": (w.links["decline"], w.links["decline"], {"reason": "Too busy"}, {200}),
+        "care.fix_term": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/terms/0/fix", {}, {302}),
+        "care.request_review": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/reviews",
+                                {"reviewer_email": "rosa@example.net"}, {302}),
+        "care.letter": (f"/handoffs/{w.accepted_handoff}", f"/handoffs/{w.accepted_handoff}/letter",
+                        {"subject": "Meet Ben", "body": "Dear Quentin, meet Ben.", "action": "send"}, {302}),
+        "care.client_replied": (f"/handoffs/{w.fresh_handoff}", f"/handoffs/{w.fresh_handoff}/client-replied", {},
+                                {302}),
+        "care.close": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/close", {}, {302}),
+        "care.retrospective": (f"/handoffs/{w.accepted_handoff}", f"/handoffs/{w.accepted_handoff}/retrospective",
+                               {"next_time": "Agree terms in writing"}, {302}),
+        "reviews.answer": (w.links["review"], w.links["review"], {"verdict": "approve"}, {200}),
     }
 
 
 FORM_ENDPOINTS = sorted([
     "auth.login", "auth.logout", "directory.new", "directory.edit", "directory.pause", "directory.connect",
     "directory.delete", "handoffs.new", "handoffs.revise", "referrals.create", "referrals.withdraw",
-    "referrals.send_letter", "ledger.outcome", "answers.act",
+    "referrals.send_letter", "ledger.outcome", "answers.act", "care.fix_term", "care.request_review", "care.letter",
+    "care.client_replied", "care.close", "care.retrospective", "reviews.answer",
 ])
 
 

@@ -26,7 +26,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register(api) -> None:
-    from web.api import colleagues, handoffs, ledger, network, offers
+    from web.api import care, colleagues, handoffs, ledger, network, offers
 
-    for module in (colleagues, handoffs, network, ledger, offers):
+    for module in (colleagues, handoffs, network, ledger, offers, care):
         api.register_blueprint(module.blp)

@@ -42,14 +42,26 @@ def members_blueprint(name: str, import_name: str, **options) -> Blueprint:
 
 
 def register(app: Flask) -> None:
-    from web.pages import auth, dashboard, directory, handoffs, ledger, network, offers, vendor
+    from web.pages import (
+        auth,
+        care,
+        dashboard,
+        directory,
+        handoffs,
+        ledger,
+        lessons,
+        network,
+        offers,
+        reviews,
+        vendor,
+    )
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     app.register_blueprint(auth.bp)
     app.register_blueprint(directory.bp)
-    for module in (handoffs, network, ledger, dashboard, vendor):
+    for module in (handoffs, network, ledger, dashboard, vendor, reviews, care, lessons):
         app.register_blueprint(module.bp)
     for bp in offers.blueprints:
         app.register_blueprint(bp)
