@@ -27,6 +27,7 @@ def colleague_payload(form) -> dict:
         "remote": form.get("remote") == "on",
         "dealbreakers": form.getlist("dealbreakers"),
         "paused_until": form.get("paused_until") or None,
+        "firm": form.get("firm", "").strip() or None,
     }
 
 
