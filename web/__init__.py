@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 from referral.adapters.db import make_engine, make_session_factory
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
-from referral.config import Settings
+from referral.config import Settings, check_secret
 from referral.services.handoffs import MatchState, rank
 from web.schemas import ID_MAX
 
@@ -66,14 +66,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
         RATELIMIT_ENABLED=True,
+        RATELIMIT_HEADERS_ENABLED=True,
+        # answer-link pages send no Referer (web/security.py), which flask-wtf's HTTPS Referer check
+        # would refuse; the CSRF token and SameSite cookies still guard every form
+        WTF_CSRF_SSL_STRICT=False,  # Retry-After tells a paused log-in when to try again
     )
     app.config.update({k: v for k, v in test_config.items() if k != "ENV"})
+    check_secret(settings, app.debug or app.testing)
     app.url_map.converters["int"] = IdConverter
 
     start_mappers()
     app.extensions["referral"] = Services(settings, app.config.get("CLOCK", utcnow))
 
-    from web import api, cli, errors, pages
+    from web import api, cli, errors, pages, security
     from web.extensions import api as smorest_api
     from web.extensions import csrf, limiter, login_manager
 
@@ -86,5 +91,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register(smorest_api)
     pages.register(app)
     errors.register(app)
+    security.register(app)
     cli.register(app)
     return app

@@ -1,4 +1,4 @@
-"""Command line: ``flask --app web db upgrade | member create | colleagues import | seed | outbox work``."""
+"""Command line: ``flask --app web db upgrade | member create | token ... | colleagues import | seed | outbox work``."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tqdm import tqdm
 
 from referral.adapters import migrate
 from referral.adapters.mailer import mailer_for
-from referral.domain.errors import Conflict
-from referral.services import colleagues, delivery, members, seed
+from referral.domain.errors import Conflict, Invalid, NotFound
+from referral.services import colleagues, delivery, members, privacy, seed, tokens
 from web.context import now, services, uow
 from web.forms import flatten, split_list
 from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
@@ -56,9 +56,74 @@ def member_create(name, email, password):
         raise click.UsageError("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
     try:
         member_id, token = members.create_member(uow(), name, email, password, now())
+    except Invalid as err:
+        raise click.UsageError(str(err))
     except Conflict as err:
         raise click.ClickException(str(err))
     click.echo(f"Member {member_id} created for {email}. API token (shown once):")
+    click.echo(token)
+
+
+# --- API tokens: list, create, revoke, rotate (each names the member by login email) -------------
+
+token_cli = AppGroup("token", help="A member's API tokens: list, create, revoke, rotate.")
+
+
+def _member_id(email: str) -> int:
+    try:
+        return members.member_id_for_email(uow(), email)
+    except NotFound as err:
+        raise click.ClickException(str(err))
+
+
+@token_cli.command("list")
+@click.argument("email")
+def token_list(email):
+    """The member's tokens, newest first (never the tokens themselves: only their hashes are kept)."""
+    rows = tokens.list_tokens(uow(), _member_id(email), now())
+    for t in rows:
+        used = f"last used {t['last_used_at']:%Y-%m-%d %H:%M}" if t["last_used_at"] else "never used"
+        click.echo(f"{t['id']}\t{t['status']}\texpires {t['expires_at']:%Y-%m-%d}\t{used}\t{t['name']}")
+    if not rows:
+        click.echo("No tokens.")
+
+
+@token_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+@click.option("--days", default=tokens.DEFAULT_DAYS, show_default=True, type=int, help="Days until it expires.")
+def token_create(email, name, days):
+    """Make a new token; it is printed alone on the last line, once."""
+    try:
+        token_id, token = tokens.create(uow(), _member_id(email), name, days, now())
+    except Invalid as err:
+        raise click.UsageError(str(err))
+    click.echo(f"Token {token_id} created for {email}, valid {days} days (shown once):")
+    click.echo(token)
+
+
+@token_cli.command("revoke")
+@click.argument("email")
+@click.argument("token_id", type=int)
+def token_revoke(email, token_id):
+    """Stop a token working now."""
+    try:
+        tokens.revoke(uow(), _member_id(email), token_id, now())
+    except NotFound as err:
+        raise click.ClickException(str(err))
+    click.echo(f"Token {token_id} revoked.")
+
+
+@token_cli.command("rotate")
+@click.argument("email")
+@click.argument("token_id", type=int)
+def token_rotate(email, token_id):
+    """Replace a token: the old one stops working, the new one is printed alone on the last line."""
+    try:
+        new_id, token = tokens.rotate(uow(), _member_id(email), token_id, now())
+    except NotFound as err:
+        raise click.ClickException(str(err))
+    click.echo(f"Token {token_id} revoked; token {new_id} replaces it (shown once):")
     click.echo(token)
 
 
@@ -156,6 +221,7 @@ def outbox_work(once, interval):
         while True:
             try:
                 report = delivery.work_once(svc.uow(), svc.settings, mailer, svc.clock, svc.ranker)
+                erased = privacy.apply_retention(svc.uow(), svc.settings.client_retention_days, svc.clock())
             except OperationalError as err:  # the database is restarting: nothing was lost, try again
                 if once:
                     raise click.ClickException(f"The database is not answering: {err}") from err
@@ -164,6 +230,9 @@ def outbox_work(once, interval):
                 continue
             if report:
                 click.echo(str(report))
+            if erased:
+                click.echo(f"{erased} client{'s' if erased > 1 else ''} erased after "
+                           f"CLIENT_RETENTION_DAYS ({svc.settings.client_retention_days}).")
             if once:
                 return
             if not report.sent:
@@ -173,5 +242,5 @@ def outbox_work(once, interval):
 
 
 def register(app: Flask) -> None:
-    for group in (db_cli, member_cli, colleagues_cli, seed_command, outbox_cli):
+    for group in (db_cli, member_cli, token_cli, colleagues_cli, seed_command, outbox_cli):
         app.cli.add_command(group)

@@ -1,14 +1,14 @@
 """Letting go with care: outcomes, contract terms, the letter's timeline, retrospectives, second reads, firms.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

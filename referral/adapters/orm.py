@@ -43,6 +43,7 @@ colleagues = Table(
     Column("added_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("removed_at", DateTime),  # soft removal: referrals and their history keep the row
 )
 
 members = Table(
@@ -50,8 +51,21 @@ members = Table(
     Column("id", Integer, primary_key=True),
     Column("colleague_id", Integer, ForeignKey("colleagues.id"), nullable=False, unique=True),
     Column("password_hash", String(300), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("session_key", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("last_used_at", DateTime),
+    UniqueConstraint("token_hash", name="uq_api_tokens_hash"),
 )
 
 connections = Table(
@@ -82,6 +96,7 @@ handoffs = Table(
     Column("auto_cascade", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("client_erased_at", DateTime),
     # letting go with care (migration 0008)
     Column("desired_outcomes", JSON),
     Column("outcome_note", Text),
@@ -164,6 +179,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("claimed_until", DateTime),
     Column("sent_at", DateTime),
+    Column("failed_at", DateTime),  # cannot be built or sent, ever: not tried again
     Index("ix_outbox_due", "sent_at", "due_at"),
 )
 
@@ -203,6 +219,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.Member, members, properties={
         "colleague": relationship(model.Colleague, lazy="joined"),
     })
+    mapper_registry.map_imperatively(model.ApiToken, api_tokens)
     mapper_registry.map_imperatively(model.Connection, connections)
     mapper_registry.map_imperatively(model.Disclosure, disclosures)
     mapper_registry.map_imperatively(model.Handoff, handoffs, properties={

@@ -23,6 +23,7 @@ from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import ChangeFeed
 
 C, K, R = orm.colleagues, orm.connections, orm.referrals
+IN_NETWORK = C.c.removed_at.is_(None)  # a removed colleague is never a candidate
 
 
 def profile_of(row) -> Profile:
@@ -46,13 +47,13 @@ class MatchState:
         with self.lock:
             changes = self.feed.poll(session, now)
             if changes.full:
-                self.index = MatchIndex(profile_of(r) for r in session.execute(select(C)))
+                self.index = MatchIndex(profile_of(r) for r in session.execute(select(C).where(IN_NETWORK)))
                 self.graph = nx.Graph()
                 self.graph.add_nodes_from(self.index_ids(session))
                 self.graph.add_edges_from(session.execute(select(K.c.a_id, K.c.b_id)).all())
                 return
             if changes.colleagues:
-                rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues)))}
+                rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues), IN_NETWORK))}
                 for cid in changes.colleagues:
                     if cid in rows:
                         self.index.upsert(profile_of(rows[cid]))
@@ -72,7 +73,7 @@ class MatchState:
 
     @staticmethod
     def index_ids(session) -> list[int]:
-        return list(session.scalars(select(C.c.id)))
+        return list(session.scalars(select(C.c.id).where(IN_NETWORK)))
 
 
 def _owned(session, member_id: int, handoff_id: int) -> Handoff:

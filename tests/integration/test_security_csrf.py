@@ -58,14 +58,30 @@ def scenarios(w, member):
         "care.retrospective": (f"/handoffs/{w.accepted_handoff}", f"/handoffs/{w.accepted_handoff}/retrospective",
                                {"next_time": "Agree terms in writing"}, {302}),
         "reviews.answer": (w.links["review"], w.links["review"], {"verdict": "approve"}, {200}),
+        "settings.password": ("/settings/", "/settings/password",
+                              {"current_password": member.password, "new_password": "a-longer-password"}, {302}),
+        "settings.create_token": ("/settings/", "/settings/tokens", {"name": "script", "days": "30"}, {201}),
+        "settings.revoke_token": ("/settings/", f"/settings/tokens/{first_token(member)}/revoke", {}, {302}),
+        "settings.rotate_token": ("/settings/", f"/settings/tokens/{first_token(member)}/rotate", {}, {201}),
+        "privacy.erase_client": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/client/erase",
+                                 {"confirm": "on"}, {302}),
     }
+
+
+def first_token(member) -> int:
+    from referral.services import tokens
+    from tests.conftest import FIXED_NOW
+
+    return tokens.list_tokens(member.app.extensions["referral"].uow(), member.id, FIXED_NOW)[-1]["id"]
 
 
 FORM_ENDPOINTS = sorted([
     "auth.login", "auth.logout", "directory.new", "directory.edit", "directory.pause", "directory.connect",
     "directory.delete", "handoffs.new", "handoffs.revise", "referrals.create", "referrals.withdraw",
-    "referrals.send_letter", "ledger.outcome", "answers.act", "care.fix_term", "care.request_review", "care.letter",
-    "care.client_replied", "care.close", "care.retrospective", "reviews.answer",
+    "referrals.send_letter", "ledger.outcome", "answers.act",
+    "settings.password", "settings.create_token", "settings.revoke_token", "settings.rotate_token",
+    "privacy.erase_client", "care.fix_term", "care.request_review", "care.letter", "care.client_replied",
+    "care.close", "care.retrospective", "reviews.answer",
 ])
 
 
