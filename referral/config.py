@@ -25,10 +25,12 @@ class Settings:
     reminder_after_hours: float = 24
     expire_after_hours: float = 72
     client_retention_days: int = 365
+    ratelimit_storage_uri: str = "memory://"
 
     @classmethod
     def from_env(cls, instance_path: str | Path, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read ``DATABASE_URL``, ``SECRET_KEY``, ``SMTP_URL``, ``BASE_URL`` and the offer periods.
+        """Read ``DATABASE_URL``, ``SECRET_KEY``, ``SMTP_URL``, ``BASE_URL``, the offer periods and
+        ``RATELIMIT_STORAGE_URI`` (``redis://host:6379/0``: limits shared by every worker and machine).
 
         Without ``SECRET_KEY`` a random key is generated once and kept in the instance
         folder, so sessions and links survive restarts.
@@ -47,6 +49,7 @@ class Settings:
             reminder_after_hours=float(env.get("OFFER_REMINDER_HOURS") or 24),
             expire_after_hours=float(env.get("OFFER_EXPIRY_HOURS") or 72),
             client_retention_days=_positive_int(env, "CLIENT_RETENTION_DAYS", cls.client_retention_days),
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or cls.ratelimit_storage_uri,
         )
 
 

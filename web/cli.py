@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import sys
 import time
@@ -16,7 +17,7 @@ from tqdm import tqdm
 from referral.adapters import migrate
 from referral.adapters.mailer import mailer_for
 from referral.domain.errors import Conflict, Invalid, NotFound
-from referral.services import colleagues, delivery, members, privacy, seed, tokens
+from referral.services import colleague_import, colleagues, delivery, members, privacy, seed, tokens
 from web.context import now, services, uow
 from web.forms import flatten, split_list
 from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
@@ -129,7 +130,7 @@ def token_rotate(email, token_id):
 
 def csv_payload(row: dict) -> dict:
     """One CSV row in the JSON shape the schema validates (blank optional cells take defaults)."""
-    payload: dict = {"name": row.get("name") or "", "email": row.get("email") or "",
+    payload: dict = {"name": row.get("name") or "", "email": (row.get("email") or "").strip(),
                      "specialties": split_list(row.get("specialties") or "")}
     if (row.get("target_clientele") or "").strip():
         payload["target_clientele"] = row["target_clientele"]
@@ -149,31 +150,82 @@ def csv_payload(row: dict) -> dict:
     return payload
 
 
-def read_colleague_csv(path: Path):
-    """Yield ``(line, fields)`` for valid rows and ``(line, reason)`` for bad ones."""
-    schema = ColleagueSchema()
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in CSV_REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise click.ClickException(f"{path.name}: the header lacks the column(s) {', '.join(missing)}")
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                yield line, "more cells than the header has columns"
-                continue
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _text_lines(path: Path, bad: dict[int, str]):
+    """The file's lines as text; a line that is not valid in its encoding is noted in ``bad``.
+
+    UTF-8 (with or without BOM) is decoded line by line, so one bad line costs only that
+    row; a UTF-16 file (recognised by its BOM) is decoded whole, and refused whole if broken.
+    """
+    with path.open("rb") as f:
+        head = f.read(2)
+        f.seek(0)
+        if head in UTF16_BOMS:
+            data = f.read()
             try:
-                yield line, schema.load(csv_payload(row))
+                yield from data.decode("utf-16").splitlines(keepends=True)
+            except UnicodeDecodeError as err:
+                line = data[:err.start].decode("utf-16", "replace").count("\n") + 1
+                raise click.ClickException(f"{path.name}: line {line} is not valid UTF-16 text "
+                                           f"({err.reason}); save the file as UTF-8") from None
+            return
+        for number, raw in enumerate(f, start=1):
+            try:
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                bad[number] = f"not valid UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
+                yield raw.decode("utf-8", "replace")
+
+
+def read_colleague_csv(path: Path):
+    """Yield ``(line, fields)`` for valid rows and ``(line, reason)`` for bad ones.
+
+    A bad row never stops the file: a cell over the csv module's limit, bytes that are not
+    UTF-8, a cell the schema refuses, each is one reason on its line.
+    """
+    schema = ColleagueSchema()
+    bad_encoding: dict[int, str] = {}
+    reader = csv.reader(_text_lines(path, bad_encoding))
+    header = next(reader, None) or []
+    if 1 in bad_encoding:
+        raise click.ClickException(f"{path.name}: the header line is {bad_encoding[1]}; save the file as UTF-8")
+    header = [h.strip() for h in header]
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        raise click.ClickException(f"{path.name}: the header lacks the column(s) {', '.join(missing)}")
+    last = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            last = reader.line_num
+            yield last, f"unreadable CSV ({err}; a cell may hold at most {csv.field_size_limit():,} characters)"
+            continue
+        first, last = last + 1, reader.line_num
+        encoding = next((bad_encoding[n] for n in range(first, last + 1) if n in bad_encoding), None)
+        if encoding:
+            yield last, encoding
+        elif not any(c.strip() for c in cells):
+            continue  # a blank line
+        elif len(cells) > len(header):
+            yield last, "more cells than the header has columns"
+        else:
+            try:
+                yield last, schema.load(csv_payload(dict(zip(header, cells))))
             except ValidationError as err:
-                yield line, "; ".join(f"{k}: {' '.join(v)}" for k, v in flatten(err.messages).items())
+                yield last, "; ".join(f"{k}: {' '.join(v)}" for k, v in flatten(err.messages).items())
 
 
-def import_file(path: Path, member_id: int | None = None) -> colleagues.ImportReport:
-    with path.open(encoding="utf-8-sig") as f:
+def import_file(path: Path, member_id: int | None = None) -> colleague_import.ImportReport:
+    with path.open("rb") as f:
         total = sum(1 for _ in f) - 1
     with tqdm(total=max(total, 0), unit="row", desc=f"Importing {path.name}",
               disable=total < 200, file=sys.stderr) as bar:
-        return colleagues.import_colleagues(uow(), member_id, read_colleague_csv(path), now(), bar.update)
+        return colleague_import.import_colleagues(uow(), member_id, read_colleague_csv(path), now(), bar.update)
 
 
 @colleagues_cli.command("import")

@@ -202,7 +202,8 @@ changes = Table(
     "changes", metadata,
     Column("id", Integer, primary_key=True),
     Column("topic", String(20), nullable=False),
-    Column("ref_id", Integer, nullable=False),
+    Column("ref_id", Integer),  # rows written before 0006: one colleague each
+    Column("ref_ids", JSON),  # the colleagues one transaction changed (connections: either end)
     Column("at", DateTime, nullable=False),
 )
 

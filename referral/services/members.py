@@ -80,12 +80,10 @@ def create_member(uow: UnitOfWork, name: str, email: str, password: str | None, 
             colleague = Colleague(name=name, email=email, now=now, **fields)
             s.add(colleague)
             s.flush()
-            uow.record_change("colleague", colleague.id, now)
         elif s.scalar(select(Member).where(Member.colleague_id == colleague.id)) is not None:
             raise Conflict(f"a member with the email {email} already exists")
         elif colleague.removed_at is not None:  # a removed colleague who joins is back in the network
             colleague.removed_at = None
-            uow.record_change("colleague", colleague.id, now)
         member = Member(colleague, hash_password(password or secrets.token_urlsafe(16)), _new_session_key(), now)
         s.add(member)
         s.flush()

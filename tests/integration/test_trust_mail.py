@@ -39,7 +39,6 @@ def stored_directly(app, member, clock, **fields) -> int:
         colleague = Colleague(specialties=["bookkeeping"], added_by_id=member.colleague_id, now=clock(), **fields)
         uow.session.add(colleague)
         uow.session.flush()
-        uow.record_change("colleague", colleague.id, clock())
         colleague_id = colleague.id
         uow.commit()
     return colleague_id
