@@ -1,14 +1,14 @@
 """Letting go with care: outcomes, contract terms, the letter's timeline, retrospectives, second reads, firms.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0004, 0006
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = ("0004", "0006")  # joins the two heads main has today; the lead re-chains
 branch_labels = None
 depends_on = None
 
