@@ -33,6 +33,9 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column(name, type_()))
     with op.batch_alter_table("colleagues") as batch_op:
         batch_op.add_column(sa.Column("firm", sa.String(200)))
+    with op.batch_alter_table("outbox") as batch_op:
+        batch_op.add_column(sa.Column("handoff_id", sa.Integer))
+        batch_op.create_foreign_key("fk_outbox_handoff_id", "handoffs", ["handoff_id"], ["id"], ondelete="CASCADE")
     op.create_table(
         "reviews",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -51,6 +54,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_reviews_handoff_id", table_name="reviews")
     op.drop_table("reviews")
+    with op.batch_alter_table("outbox") as batch_op:
+        batch_op.drop_constraint("fk_outbox_handoff_id", type_="foreignkey")
+        batch_op.drop_column("handoff_id")
     with op.batch_alter_table("colleagues") as batch_op:
         batch_op.drop_column("firm")
     with op.batch_alter_table("handoffs") as batch_op:

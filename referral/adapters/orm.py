@@ -167,6 +167,8 @@ outbox = Table(
     Column("id", Integer, primary_key=True),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), index=True),
     Column("referral_id", Integer, ForeignKey("referrals.id", ondelete="CASCADE")),
+    # mail about a handoff but no offer (a second read, the letter, the member's reminders): erased with its client
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE")),
     Column("kind", String(40), nullable=False),
     Column("to_addr", String(320), nullable=False),
     Column("subject", String(300), nullable=False),

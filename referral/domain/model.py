@@ -346,6 +346,11 @@ class Handoff:
         self.facts = [{**f, "text": self.ERASED} for f in self.facts]
         for d in self.disclosures:
             d.text = self.ERASED  # sha256 is kept on purpose
+        # letting go with care: free text that may speak of the client; codes and dates stay
+        self.outcome_note = self.ERASED if self.outcome_note else self.outcome_note
+        self.contract_terms = [{**t, "note": self.ERASED if t.get("note") else ""} for t in self.contract_terms or []]
+        if self.retrospective:
+            self.retrospective = {**self.retrospective, "what_did_not_work": self.ERASED, "their_part": self.ERASED}
         self.client_erased_at = self.updated_at = now
         return True
 

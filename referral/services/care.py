@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from referral.adapters import orm
@@ -35,6 +35,7 @@ __all__ = [
     "check_letter_may_go",
     "close",
     "draft_letter",
+    "erase_reviews",
     "fix_term",
     "handoff_url",
     "has_ended",
@@ -190,7 +191,8 @@ def send_letter(uow: UnitOfWork, settings: Settings, *, member_id: int, handoff_
         handoff.record_letter_sent("service", now)
         mail = mailbox.letter_to_client(letter=Letter(subject.strip() or draft.subject, body + "\n"),
                                         client_email=handoff.client_email)
-        outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=member_id, referral_id=None)
+        outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=member_id, referral_id=None,
+                           handoff_id=handoff.id)
         uow.commit()
 
 
@@ -259,6 +261,13 @@ def care_view(uow: UnitOfWork, member_id: int, handoff_id: int, now: datetime) -
         }
 
 
+def erase_reviews(session: Session, handoff_id: int) -> None:
+    """Blank the second reads' notes and comments (they may speak of the client), with the client's data."""
+    session.execute(update(orm.reviews).where(orm.reviews.c.handoff_id == handoff_id)
+                    .values(note=Handoff.ERASED, comment=case((orm.reviews.c.comment.is_(None), None),
+                                                              else_=Handoff.ERASED)))
+
+
 # --- the worker's round ------------------------------------------------------------------------
 
 
@@ -301,7 +310,7 @@ def send_timeline_reminders(uow: UnitOfWork, settings: Settings, *, now: datetim
                     finish_by=h.finish_by, days_left=h.runway_days(now.date()), page_url=url))
             for mail in mails:
                 outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=h.member_id,
-                                   referral_id=None)
+                                   referral_id=None, handoff_id=h.id)
             uow.commit()
             done += len(mails)
     return done

@@ -17,7 +17,7 @@ from referral.adapters.outbox import MAX_ATTEMPTS
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.model import Handoff
-from referral.services import ledger, tokens
+from referral.services import care, ledger, tokens
 from referral.services.queries import member_colleague_id
 
 __all__ = ["DEFAULT_RETENTION_DAYS", "apply_retention", "erase_client", "export"]
@@ -39,7 +39,8 @@ def _erase(session, handoff: Handoff, now: datetime) -> None:
         return
     O, R = orm.outbox, orm.referrals
     rows = session.execute(select(O.c.id, O.c.to_addr, O.c.subject, O.c.sent_at).where(
-        O.c.referral_id.in_(select(R.c.id).where(R.c.handoff_id == handoff.id)))).all()
+        O.c.referral_id.in_(select(R.c.id).where(R.c.handoff_id == handoff.id)) | (O.c.handoff_id == handoff.id))).all()
+    care.erase_reviews(session, handoff.id)
     for row in rows:
         subject = row.subject
         for value in client:  # "Ana Ruiz accepted Quentin Gallardo"

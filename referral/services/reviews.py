@@ -41,7 +41,8 @@ def request_review(uow: UnitOfWork, settings: Settings, *, member_id: int, hando
         token = ReviewLinkSigner(settings.secret_key).make(review.id)
         mail = care_mail.review_request(reviewer_email=review.reviewer_email, reviewer_name=review.reviewer_name,
                                         member_name=me.name, note=review.note, url=review_url(token))
-        outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=member_id, referral_id=None)
+        outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=member_id, referral_id=None,
+                           handoff_id=handoff.id)
         answer = {"id": review.id, "handoff_id": handoff.id, "reviewer_email": review.reviewer_email,
                   "reviewer_name": review.reviewer_name, "note": review.note, "status": review.status,
                   "comment": None, "requested_at": now, "answered_at": None}
@@ -100,6 +101,7 @@ def answer_review(uow: UnitOfWork, settings: Settings, *, token: str, verdict: s
             member_email=me.email, member_name=me.name, reviewer=review.reviewer_name or review.reviewer_email,
             status=review.status, comment=review.comment, client_name=h.client_name,
             page_url=care.handoff_url(settings, h.id))
-        outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=h.member_id, referral_id=None)
+        outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=h.member_id, referral_id=None,
+                           handoff_id=h.id)
         uow.commit()
         return review.status

@@ -261,3 +261,30 @@ def test_the_tone_check_warns_about_health_beliefs_records_and_the_clients_conta
     assert ("facts.0.text", "contact_details", "q@x.example") in kinds
     assert all("working relationship" in w["message"] for w in tone if w["kind"] == "special_category")
     assert not [w for w in submit(client, member)["tone"] if w["kind"] in ("special_category", "contact_details")]
+
+
+# --- personal data: erasing the client reaches this part too ------------------------------------
+
+
+def test_erasing_the_client_blanks_the_second_read_the_letter_and_the_reminders(client, member, app, smtp, work):
+    from sqlalchemy import select
+
+    from referral.adapters import orm
+
+    handoff_id = submit(client, member, exit_strategy="bow_out")["id"]
+    post(client, member, f"/api/handoffs/{handoff_id}/reviews",
+         {"reviewer_email": "rosa@example.net", "note": "About Quentin Gallardo's invoices"}, 201)
+    work()
+    letter = detail(client, member, handoff_id)["letter"]
+    post(client, member, f"/api/handoffs/{handoff_id}/letter", {"body": letter["body"], "go_ahead": True}, 201)
+    assert client.delete(f"/api/handoffs/{handoff_id}/client", headers=member.headers).status_code == 204
+
+    work()
+    assert smtp.to(CLIENT["email"]) == []  # the letter was not sent after the erasure
+    with app.extensions["referral"].uow() as u:
+        mail = u.session.execute(select(orm.outbox.c.subject, orm.outbox.c.text_body, orm.outbox.c.to_addr)).all()
+    assert len(mail) == 2 and not any(CLIENT["email"] in row.to_addr or "Quentin" in row.subject + row.text_body
+                                      for row in mail)
+    h = detail(client, member, handoff_id)
+    assert h["outcome_note"] == "[erased]" and h["reviews"][0]["note"] == "[erased]"
+    assert [t["note"] for t in h["contract_terms"]] == ["[erased]", "", ""]
