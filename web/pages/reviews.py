@@ -51,10 +51,8 @@ def answer(token: str):
         reviews.answer_review(uow(), services().settings, token=token, now=now(), **data)
     except Conflict:
         return _page(token, code=409)  # the page shows the answer given first
-    except LinkError:
-        return _page(token)
-    except NotFound:
-        return _page(token)
+    except (LinkError, NotFound):
+        pass  # the page says what is wrong with the link
     return _page(token)
 
 
