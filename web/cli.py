@@ -139,6 +139,8 @@ def csv_payload(row: dict) -> dict:
         payload["capacity"] = int(cap) if cap.lstrip("-").isdigit() else cap
     if (row.get("location") or "").strip():
         payload["location"] = row["location"]
+    if (row.get("firm") or "").strip():
+        payload["firm"] = row["firm"]
     if (row.get("remote") or "").strip():
         flag = row["remote"].strip().lower()
         payload["remote"] = {"true": True, "false": False}.get(flag, flag)

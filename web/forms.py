@@ -41,6 +41,7 @@ def colleague_payload(form) -> dict:
         "remote": form.get("remote") == "on",
         "dealbreakers": form.getlist("dealbreakers"),
         "paused_until": form.get("paused_until") or None,
+        "firm": form.get("firm", "").strip() or None,
     }
 
 
@@ -89,4 +90,24 @@ def handoff_payload(form) -> dict:
         "exit_strategy": form.get("exit_strategy", "refer_elsewhere"),
         "finish_by": form.get("finish_by") or None,
         "auto_cascade": form.get("auto_cascade") == "on",
+        **care_payload(form),
+    }
+
+
+TERM_FIELDS = ("term", "due", "met_by_me", "met_by_client", "note")
+
+
+def term_rows(form) -> list[dict]:
+    """The contract-term rows the member filled in (``terms-<i>-<field>``), in order; blank rows dropped."""
+    indexes = sorted({int(m[1]) for key in form for m in [re.fullmatch(r"terms-(\d+)-(\w+)", key)] if m})
+    rows = [{k: form.get(f"terms-{i}-{k}", "") for k in TERM_FIELDS} for i in indexes]
+    return [r for r in rows if r["term"].strip() or r["due"] or r["note"].strip()]
+
+
+def care_payload(form) -> dict:
+    """Desired outcomes, their note and the contract's terms, in the API's shape."""
+    return {
+        "desired_outcomes": form.getlist("desired_outcomes"),
+        "outcome_note": form.get("outcome_note", ""),
+        "contract_terms": [dict(r, due=r["due"] or None) for r in term_rows(form)],
     }

@@ -5,7 +5,14 @@ from datetime import UTC
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from referral.domain.clean import clean_text
-from referral.domain.vocab import DECLINE_CODES, DISPATCH_MODES, EXIT_STRATEGIES, REASONS
+from referral.domain.vocab import (
+    DECLINE_CODES,
+    DISPATCH_MODES,
+    EXIT_STRATEGIES,
+    OUTCOMES,
+    REASONS,
+    TERM_ANSWERS,
+)
 
 REASON = validate.OneOf(list(REASONS), error="Must be one of: {choices}.")
 
@@ -75,14 +82,17 @@ class ColleagueSchema(Schema):
     remote = fields.Boolean(load_default=True, truthy={True}, falsy={False})
     dealbreakers = fields.List(Text(validate=REASON), load_default=list)
     paused_until = fields.Date(allow_none=True, load_default=None)
+    firm = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200),
+                   metadata={"description": "the firm or practice they work in; candidates of your own come first"})
     open_referrals = fields.Integer(dump_only=True)
 
     @post_load
     def _tidy(self, data, **kwargs):
         if "email" in data:
             data["email"] = data["email"].strip().lower()
-        if data.get("location") == "":
-            data["location"] = None
+        for key in ("location", "firm"):
+            if data.get(key) == "":
+                data[key] = None
         if "dealbreakers" in data:
             data["dealbreakers"] = sorted(set(data["dealbreakers"]))
         return data
@@ -104,6 +114,7 @@ class ColleagueOutSchema(Schema):
     remote = fields.Boolean()
     dealbreakers = fields.List(fields.String())
     paused_until = fields.Date(allow_none=True)
+    firm = fields.String(allow_none=True)
     open_referrals = fields.Integer()
 
 
@@ -138,6 +149,20 @@ class ClientSchema(Schema):
     needs = Trimmed(required=True, multiline=True, validate=validate.Length(1, 5000))
 
 
+# --- letting go with care (contract v2): contract terms, outcomes, second reads, retrospectives ----
+
+OUTCOME = validate.OneOf(list(OUTCOMES), error="Must be one of: {choices}.")
+TERM_ANSWER = validate.OneOf(list(TERM_ANSWERS), error="Must be one of: {choices}.")
+
+
+class ContractTermSchema(Schema):
+    term = Trimmed(required=True, validate=validate.Length(1, 500))
+    due = fields.Date(allow_none=True, load_default=None)
+    met_by_me = Text(required=True, validate=TERM_ANSWER)
+    met_by_client = Text(required=True, validate=TERM_ANSWER)
+    note = Trimmed(load_default="", validate=validate.Length(max=2000))
+
+
 class HandoffSchema(Schema):
     client = fields.Nested(ClientSchema, required=True)
     reasons = fields.List(Text(validate=REASON), required=True,
@@ -148,6 +173,16 @@ class HandoffSchema(Schema):
                                   validate=validate.OneOf(list(EXIT_STRATEGIES), error="Must be one of: {choices}."))
     finish_by = fields.Date(allow_none=True, load_default=None)
     auto_cascade = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    desired_outcomes = fields.List(Text(validate=OUTCOME), load_default=list,
+                                   metadata={"description": "what you want from ending it (outcome codes)"})
+    outcome_note = Trimmed(load_default="", validate=validate.Length(max=2000))
+    contract_terms = fields.List(fields.Nested(ContractTermSchema), load_default=list,
+                                 validate=validate.Length(max=50))
+
+    @validates("desired_outcomes")
+    def _distinct_outcomes(self, value, **kwargs):
+        if len(set(value)) != len(value):
+            raise ValidationError("Each outcome once.")
 
     @validates("reasons")
     def _distinct(self, value, **kwargs):
@@ -247,6 +282,7 @@ class CandidateSchema(Schema):
     name = fields.String()
     score = fields.Float()
     explanation = fields.List(fields.String())
+    same_firm = fields.Boolean(metadata={"description": "works in your own firm (shown first when they fit)"})
 
 
 class ToneSchema(Schema):
@@ -279,6 +315,50 @@ class DisclosureVersionSchema(Schema):
     created_at = UtcDateTime()
 
 
+class ContractTermOutSchema(Schema):
+    term = fields.String()
+    due = fields.String(allow_none=True, metadata={"description": "ISO date"})
+    met_by_me = fields.String()
+    met_by_client = fields.String()
+    note = fields.String()
+
+
+class ContractGapSchema(ContractTermOutSchema):
+    index = fields.Integer(metadata={"description": "the term's place in contract_terms, for .../terms/<index>/fix"})
+
+
+class ReviewSchema(Schema):
+    id = fields.Integer()
+    reviewer_email = fields.String()
+    reviewer_name = fields.String()
+    note = fields.String()
+    status = fields.String(metadata={"description": "requested, approved or changes_suggested"})
+    comment = fields.String(allow_none=True)
+    requested_at = UtcDateTime()
+    answered_at = UtcDateTime(allow_none=True)
+
+
+class LetterStateSchema(Schema):
+    subject = fields.String(allow_none=True)
+    body = fields.String(allow_none=True, metadata={"description": "the draft; null while a colleague must accept"})
+    needs_colleague = fields.Boolean()
+    colleague_name = fields.String(allow_none=True)
+    sent_at = UtcDateTime(allow_none=True)
+    sent_via = fields.String(allow_none=True, metadata={"description": "service or marked"})
+    waiting_for_review = fields.Boolean()
+    client_replied_at = UtcDateTime(allow_none=True)
+    call_due_at = UtcDateTime(allow_none=True)
+
+
+class RetrospectiveOutSchema(Schema):
+    what_did_not_work = fields.String()
+    my_part = fields.String()
+    their_part = fields.String()
+    next_time = fields.String()
+    warning_signs = fields.List(fields.String())
+    outcomes_achieved = fields.List(fields.String())
+
+
 class HandoffSchemaOut(Schema):
     id = fields.Integer()
     status = fields.String()
@@ -291,6 +371,17 @@ class HandoffSchemaOut(Schema):
     finish_by = fields.Date(allow_none=True)
     auto_cascade = fields.Boolean()
     created_at = UtcDateTime()
+    desired_outcomes = fields.List(fields.String())
+    outcome_note = fields.String()
+    contract_terms = fields.List(fields.Nested(ContractTermOutSchema))
+    contract_gaps = fields.List(fields.Nested(ContractGapSchema),
+                                metadata={"description": "terms you have not fully met: put these right first"})
+    reviews = fields.List(fields.Nested(ReviewSchema))
+    letter = fields.Nested(LetterStateSchema)
+    runway_days = fields.Integer(allow_none=True, metadata={"description": "days left until finish_by"})
+    closed_at = UtcDateTime(allow_none=True)
+    ended = fields.Boolean()
+    retrospective = fields.Nested(RetrospectiveOutSchema, allow_none=True)
 
 
 class HandoffSummarySchema(Schema):
@@ -304,3 +395,57 @@ class DisclosureRevisionSchema(Schema):
     disclosure = Trimmed(required=True, multiline=True, validate=validate.Length(1, 5000))
 __all__ += ["DeclineFormSchema", "LetterFormSchema", "OfferCreatedSchema", "OfferRequestSchema", "ReferralSchema",
             "ReopenFormSchema"]
+
+
+class ReviewRequestSchema(Schema):
+    reviewer_email = fields.Email(required=True, validate=validate.Length(max=320))
+    reviewer_name = Trimmed(load_default="", validate=validate.Length(max=200))
+    note = Trimmed(load_default="", validate=validate.Length(max=2000))
+
+
+class ReviewAnswerSchema(Schema):
+    verdict = Text(required=True, validate=validate.OneOf(["approve", "suggest_changes"],
+                                                                   error="Must be one of: {choices}."))
+    comment = Trimmed(load_default="", validate=validate.Length(max=5000))
+
+    @validates_schema
+    def _comment_for_changes(self, data, **kwargs):
+        if data.get("verdict") == "suggest_changes" and not data.get("comment"):
+            raise ValidationError("Say what you would change.", "comment")
+
+
+class RetrospectiveSchema(Schema):
+    what_did_not_work = Trimmed(load_default="", validate=validate.Length(max=5000))
+    my_part = Trimmed(load_default="", validate=validate.Length(max=5000))
+    their_part = Trimmed(load_default="", validate=validate.Length(max=5000))
+    next_time = Trimmed(load_default="", validate=validate.Length(max=5000))
+    warning_signs = fields.List(Text(validate=REASON), load_default=list,
+                                metadata={"description": "reason codes you saw early"})
+    outcomes_achieved = fields.List(Text(validate=OUTCOME), load_default=list,
+                                    metadata={"description": "which desired outcomes came about"})
+
+
+class LetterSendSchema(Schema):
+    subject = Trimmed(load_default="", validate=validate.Length(max=300))
+    body = Text(multiline=True, required=True, validate=validate.Length(1, 20000))
+    go_ahead = fields.Boolean(load_default=False, truthy={True}, falsy={False},
+                              metadata={"description": "send although a second read is unanswered"})
+
+
+class TermFixSchema(Schema):
+    note = Trimmed(load_default="", validate=validate.Length(max=2000))
+
+
+class LessonsSchema(Schema):
+    handoffs = fields.Integer()
+    retrospectives = fields.Integer()
+    by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_warning_sign = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_outcome = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+    days_from_first_fact = fields.List(fields.Dict())
+    median_days_from_first_fact = fields.Float(allow_none=True)
+    next_time = fields.List(fields.String())
+
+
+__all__ += ["ContractTermSchema", "LessonsSchema", "LetterSendSchema", "RetrospectiveSchema", "ReviewAnswerSchema",
+            "ReviewRequestSchema", "TermFixSchema"]

@@ -23,6 +23,7 @@ __all__ = [
     "LinkClaims",
     "LinkError",
     "LinkSigner",
+    "ReviewLinkSigner",
     "TamperedLink",
     "UnsubscribeSigner",
     "UsedLink",
@@ -121,5 +122,28 @@ class UnsubscribeSigner:
         """The colleague id of a genuine link; ``TamperedLink`` otherwise."""
         try:
             return int(self._s.loads(token)["c"])
+        except (BadSignature, KeyError, TypeError, ValueError) as err:
+            raise TamperedLink("this link is not valid") from err
+
+
+class ReviewLinkSigner:
+    """Links for a second reader, bound to one review, signed with the same key and another salt.
+
+    The link needs no expiry of its own: the review it names is answered once and the page
+    then only shows the answer. A link for an offer is never a review link, nor the reverse.
+    """
+
+    SALT = "second-read-link"
+
+    def __init__(self, secret_key: str):
+        self._s = URLSafeTimedSerializer(secret_key, salt=self.SALT)
+
+    def make(self, review_id: int) -> str:
+        return self._s.dumps({"v": review_id, "jti": secrets.token_urlsafe(8)})
+
+    def read(self, token: str) -> int:
+        """The review id of a genuine link; ``TamperedLink`` otherwise."""
+        try:
+            return int(self._s.loads(token)["v"])
         except (BadSignature, KeyError, TypeError, ValueError) as err:
             raise TamperedLink("this link is not valid") from err

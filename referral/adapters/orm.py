@@ -41,6 +41,7 @@ colleagues = Table(
     Column("remote", Boolean, nullable=False, server_default=text("true")),
     Column("dealbreakers", JSON, nullable=False),
     Column("paused_until", Date),
+    Column("firm", String(200)),
     Column("added_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
     Column("unsubscribed_at", DateTime),  # one-click unsubscribe: paused with no end date
     Column("created_at", DateTime, nullable=False),
@@ -100,6 +101,32 @@ handoffs = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("client_erased_at", DateTime),
+    # letting go with care (migration 0008)
+    Column("desired_outcomes", JSON),
+    Column("outcome_note", Text),
+    Column("contract_terms", JSON),
+    Column("letter_sent_at", DateTime),
+    Column("letter_sent_via", String(16)),
+    Column("client_replied_at", DateTime),
+    Column("call_reminded_at", DateTime),
+    Column("finish_reminded", Integer),
+    Column("closed_at", DateTime),
+    Column("retrospective", JSON),
+    Column("retrospective_at", DateTime),
+)
+
+# a second reader of a handoff's fair warning and letter, reached by a signed link
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("reviewer_email", String(320), nullable=False),
+    Column("reviewer_name", String(200), nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("status", String(20), nullable=False),
+    Column("comment", Text),
+    Column("requested_at", DateTime, nullable=False),
+    Column("answered_at", DateTime),
 )
 
 disclosures = Table(
@@ -178,6 +205,8 @@ outbox = Table(
     Column("id", Integer, primary_key=True),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), index=True),
     Column("referral_id", Integer, ForeignKey("referrals.id", ondelete="CASCADE")),
+    # mail about a handoff but no offer (a second read, the letter, the member's reminders): erased with its client
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE")),
     Column("kind", String(40), nullable=False),
     Column("to_addr", String(320), nullable=False),
     Column("subject", String(300), nullable=False),
@@ -248,6 +277,7 @@ def start_mappers() -> None:
         "disclosures": relationship(model.Disclosure, order_by=disclosures.c.version,
                                     cascade="all, delete-orphan"),
     })
+    mapper_registry.map_imperatively(model.Review, reviews)
     mapper_registry.map_imperatively(model.Referral, referrals, properties={
         "handoff": relationship(model.Handoff),
         "disclosure": relationship(model.Disclosure),

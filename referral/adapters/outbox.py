@@ -74,13 +74,18 @@ def queue(
     member_id: int | None,
     referral_id: int | None,
     due_at: datetime | None = None,
+    handoff_id: int | None = None,
 ) -> int:
-    """Add a message to the outbox in the caller's transaction; returns its row id."""
+    """Add a message to the outbox in the caller's transaction; returns its row id.
+
+    ``handoff_id`` ties mail about a handoff that concerns no offer to it (erased with its client).
+    """
     return session.execute(
         insert(OUTBOX)
         .values(
             member_id=member_id,
             referral_id=referral_id,
+            handoff_id=handoff_id,
             kind=mail.kind,
             to_addr=mail.to_addr,
             subject=mail.subject[:300],

@@ -9,10 +9,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ClassVar
 
+from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.lifecycle import check_reopen, check_transition
+from referral.domain.vocab import EXITS_WITHOUT_COLLEAGUE
 
-__all__ = ["ApiToken", "Colleague", "Connection", "Disclosure", "Fact", "Handoff", "Member", "Referral", "sha256"]
+__all__ = [
+    "ApiToken", "Colleague", "Connection", "ContractTerm", "Disclosure", "Fact", "Handoff", "Member", "Referral",
+    "Retrospective", "Review", "finish_reminder_due", "sha256",
+]
+
+#: days before ``finish_by`` when the member is reminded of the timeline, earliest first
+FINISH_REMINDER_DAYS = (7, 1)
 
 
 def sha256(text: str) -> str:
@@ -25,14 +34,15 @@ class Colleague:
 
     EDITABLE = (
         "name", "email", "specialties", "target_clientele", "capacity",
-        "location", "remote", "dealbreakers", "paused_until",
+        "location", "remote", "dealbreakers", "paused_until", "firm",
     )
 
     def __init__(self, name: str, email: str, specialties: list[str], target_clientele: str = "",
                  capacity: int = 3, location: str | None = None, remote: bool = True,
                  dealbreakers: list[str] | None = None, paused_until: date | None = None,
-                 added_by_id: int | None = None, now: datetime | None = None):
+                 added_by_id: int | None = None, now: datetime | None = None, firm: str | None = None):
         self.name = name
+        self.firm = firm or None
         self.email = email.strip().lower()
         self.specialties = list(specialties)
         self.target_clientele = target_clientele or ""
@@ -58,6 +68,8 @@ class Colleague:
                 value = list(value)
             if key == "target_clientele":
                 value = value or ""
+            if key == "firm":
+                value = value or None
             if getattr(self, key) != value:
                 setattr(self, key, value)
                 changed = True
@@ -142,6 +154,69 @@ class Fact:
         return {"date": self.date.isoformat(), "text": self.text}
 
 
+@dataclass(frozen=True)
+class ContractTerm:
+    """One term of the contract with the client, and whether each side met it (``yes``/``partly``/``no``)."""
+
+    term: str
+    due: date | None
+    met_by_me: str
+    met_by_client: str
+    note: str = ""
+
+    @property
+    def is_gap(self) -> bool:
+        """True when the member's own side is not fully met: put it right before letting go."""
+        return self.met_by_me != "yes"
+
+    def as_json(self) -> dict:
+        return {"term": self.term, "due": self.due.isoformat() if self.due else None,
+                "met_by_me": self.met_by_me, "met_by_client": self.met_by_client, "note": self.note}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ContractTerm:
+        due = data.get("due")
+        return cls(data["term"], date.fromisoformat(due) if due else None, data["met_by_me"],
+                   data["met_by_client"], data.get("note") or "")
+
+
+@dataclass(frozen=True)
+class Retrospective:
+    """The member's look back once a handoff has ended: what went wrong, and on whose side."""
+
+    what_did_not_work: str = ""
+    my_part: str = ""
+    their_part: str = ""
+    next_time: str = ""
+    warning_signs: tuple[str, ...] = ()
+    outcomes_achieved: tuple[str, ...] = ()  # which of the desired outcomes came about
+
+    def as_json(self) -> dict:
+        return {"what_did_not_work": self.what_did_not_work, "my_part": self.my_part,
+                "their_part": self.their_part, "next_time": self.next_time,
+                "warning_signs": list(self.warning_signs), "outcomes_achieved": list(self.outcomes_achieved)}
+
+
+def finish_reminder_due(finish_by: date | None, today: date, last_sent: int | None) -> int | None:
+    """Which timeline reminder is due today (7 or 1 days before ``finish_by``), or None.
+
+    ``last_sent`` is the reminder sent last (its days before). Only the nearest one due is
+    sent, so a handoff made 3 days before its finish date gets one reminder now, then the 1-day one.
+
+    >>> finish_reminder_due(date(2026, 12, 18), date(2026, 12, 11), None)
+    7
+    >>> finish_reminder_due(date(2026, 12, 18), date(2026, 12, 12), 7) is None
+    True
+    >>> finish_reminder_due(date(2026, 12, 18), date(2026, 12, 17), 7)
+    1
+    """
+    if finish_by is None or today > finish_by:
+        return None
+    left = (finish_by - today).days
+    due = [d for d in FINISH_REMINDER_DAYS if left <= d and (last_sent is None or d < last_sent)]
+    return min(due) if due else None
+
+
 class Disclosure:
     """One stored version of a handoff's fair warning; never edited after it is written, except that
     erasing the client blanks its text (its SHA-256 stays)."""
@@ -158,7 +233,8 @@ class Handoff:
 
     def __init__(self, member_id: int, client: dict, reasons: list[str], facts: list[Fact],
                  disclosure: str, exit_strategy: str, finish_by: date | None, now: datetime,
-                 auto_cascade: bool = False):
+                 auto_cascade: bool = False, desired_outcomes: list[str] | None = None,
+                 outcome_note: str = "", contract_terms: list[ContractTerm] | None = None):
         self.member_id = member_id
         self.client_name = client["name"]
         self.client_email = client["email"]
@@ -173,6 +249,74 @@ class Handoff:
         self.created_at = self.updated_at = now
         self.disclosures = [Disclosure(1, disclosure, now)]
         self.client_erased_at: datetime | None = None
+        self.desired_outcomes = list(desired_outcomes or [])
+        self.outcome_note = outcome_note or ""
+        self.contract_terms = [t.as_json() for t in contract_terms or []]
+        self.letter_sent_at: datetime | None = None
+        self.letter_sent_via: str | None = None  # "service" (sent from here) or "marked" (sent elsewhere)
+        self.client_replied_at: datetime | None = None
+        self.call_reminded_at: datetime | None = None
+        self.finish_reminded: int | None = None  # days before finish_by of the last timeline reminder
+        self.closed_at: datetime | None = None
+        self.retrospective: dict | None = None
+        self.retrospective_at: datetime | None = None
+
+    # --- letting go with care ------------------------------------------------------------------
+
+    @property
+    def terms(self) -> list[ContractTerm]:
+        return [ContractTerm.from_json(t) for t in self.contract_terms or []]
+
+    def contract_gaps(self) -> list[tuple[int, ContractTerm]]:
+        """``(index, term)`` of each term the member has not fully met: unmet before partly, by due date."""
+        gaps = [(i, t) for i, t in enumerate(self.terms) if t.is_gap]
+        return sorted(gaps, key=lambda it: (it[1].met_by_me != "no", it[1].due or date.max, it[0]))
+
+    def fix_term(self, index: int, now: datetime, note: str = "") -> ContractTerm:
+        """Record that the member put term ``index`` right (one step); unknown index: ``NotFound``."""
+        terms = self.terms
+        if not 0 <= index < len(terms):
+            raise NotFound(f"no contract term {index}")
+        old = terms[index]
+        fixed = ContractTerm(old.term, old.due, "yes", old.met_by_client,
+                             f"{old.note} {note}".strip() if note else old.note)
+        self.contract_terms = [t.as_json() for t in terms[:index] + [fixed] + terms[index + 1:]]
+        self.updated_at = now
+        return fixed
+
+    @property
+    def needs_colleague(self) -> bool:
+        """False when the exit needs no colleague (bow out after finishing): no offer is forced."""
+        return self.exit_strategy not in EXITS_WITHOUT_COLLEAGUE
+
+    def record_letter_sent(self, via: str, now: datetime) -> None:
+        """The letter to the client went out (``service`` or ``marked``); twice raises ``Conflict``."""
+        if self.letter_sent_at is not None:
+            raise Conflict("The letter to the client was sent already.")
+        self.letter_sent_at, self.letter_sent_via, self.updated_at = now, via, now
+
+    def record_client_replied(self, now: datetime) -> None:
+        """The client answered the letter: no reminder to call them."""
+        if self.client_replied_at is None:
+            self.client_replied_at = self.updated_at = now
+
+    def close(self, now: datetime) -> None:
+        """The member ends the handoff (placed elsewhere, finished, or dropped); idempotent."""
+        if self.closed_at is None:
+            self.closed_at = self.updated_at = now
+
+    def record_retrospective(self, retro: Retrospective, ended: bool, now: datetime) -> None:
+        """Keep the member's look back; only once the handoff has ended (placed or closed)."""
+        if not ended:
+            raise Conflict("Look back once the handoff has ended: when the client is placed or you close it.")
+        if not any((retro.what_did_not_work, retro.my_part, retro.their_part, retro.next_time,
+                    retro.warning_signs)):
+            raise Invalid({"what_did_not_work": ["Write at least one thing you noticed."]})
+        self.retrospective, self.retrospective_at, self.updated_at = retro.as_json(), now, now
+
+    def runway_days(self, today: date) -> int | None:
+        """Days left until ``finish_by`` (negative once it has passed), or None without a date."""
+        return None if self.finish_by is None else (self.finish_by - today).days
 
     @property
     def disclosure(self) -> Disclosure:
@@ -195,6 +339,11 @@ class Handoff:
         self.facts = [{**f, "text": self.ERASED} for f in self.facts]
         for d in self.disclosures:
             d.text = self.ERASED  # sha256 is kept on purpose
+        # letting go with care: free text that may speak of the client; codes and dates stay
+        self.outcome_note = self.ERASED if self.outcome_note else self.outcome_note
+        self.contract_terms = [{**t, "note": self.ERASED if t.get("note") else ""} for t in self.contract_terms or []]
+        if self.retrospective:
+            self.retrospective = {**self.retrospective, "what_did_not_work": self.ERASED, "their_part": self.ERASED}
         self.client_erased_at = self.updated_at = now
         return True
 
@@ -212,6 +361,32 @@ class Handoff:
     def client(self) -> dict:
         keys = ("name", "email", "phone", "company", "industry", "budget", "location", "needs")
         return {k: getattr(self, f"client_{k}") for k in keys}
+
+
+class Review:
+    """A second reader's look at the fair warning and the letter before they go out."""
+
+    VERDICTS: ClassVar[dict[str, str]] = {"approve": "approved", "suggest_changes": "changes_suggested"}
+
+    def __init__(self, handoff_id: int, reviewer_email: str, reviewer_name: str, note: str, now: datetime):
+        self.handoff_id = handoff_id
+        self.reviewer_email = reviewer_email.strip().lower()
+        self.reviewer_name = reviewer_name or ""
+        self.note = note or ""
+        self.status = "requested"
+        self.comment: str | None = None
+        self.requested_at = now
+        self.answered_at: datetime | None = None
+
+    def answer(self, verdict: str, comment: str, now: datetime) -> None:
+        """``approve`` or ``suggest_changes`` (which needs a comment); a second answer raises ``Conflict``."""
+        if verdict not in self.VERDICTS:
+            raise Invalid({"verdict": [f"Must be one of: {', '.join(self.VERDICTS)}."]})
+        if self.status != "requested":
+            raise Conflict("This second read was answered already.")
+        if verdict == "suggest_changes" and not comment.strip():
+            raise Invalid({"comment": ["Say what you would change."]})
+        self.status, self.comment, self.answered_at = self.VERDICTS[verdict], comment.strip() or None, now
 
 
 class Referral:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ToneWarning", "calmer", "check"]
+__all__ = ["SPECIAL_CATEGORIES", "ToneWarning", "calmer", "check", "personal_data"]
 
 INSULTS = {
     "idiot", "idiots", "stupid", "moron", "dumb", "crazy", "insane", "psycho", "nuts", "liar", "liars",
@@ -45,7 +45,7 @@ class ToneWarning:
     """One thing a calm reader would object to, where it is and what to write instead."""
 
     field: str
-    kind: str  # insult | absolute | shouting | opinion
+    kind: str  # insult | absolute | shouting | opinion | special_category | contact_details
     excerpt: str
     message: str
 
@@ -109,3 +109,85 @@ def calmer(text: str) -> str:
     out = BANGS.sub(".", out).replace("!", ".")
     out = re.sub(r"\b(" + "|".join(sorted(INSULTS)) + r")\b", "[describe what happened]", out, flags=re.IGNORECASE)
     return re.sub(r"\s{2,}", " ", re.sub(r"\s+([.,;])", r"\1", out)).strip()
+
+
+# --- share no more than the colleague needs ---------------------------------------------------
+
+#: special categories of personal data (GDPR art. 9 and 10): words that reveal one, per category
+SPECIAL_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "health": (
+        "health", "illness", "ill", "sick", "sickness", "diagnosis", "diagnosed", "cancer", "depression",
+        "depressed", "anxiety", "mental", "pregnant", "pregnancy", "disability", "disabled", "therapy",
+        "therapist", "medication", "hospital", "surgery", "adhd", "autism", "autistic", "diabetes", "hiv",
+        "burnout", "rehab", "alcoholic", "addiction",
+    ),
+    "religion or belief": (
+        "religion", "religious", "muslim", "christian", "jewish", "hindu", "buddhist", "sikh", "catholic",
+        "church", "mosque", "synagogue", "ramadan", "atheist", "faith",
+    ),
+    "ethnicity": (
+        "ethnic", "ethnicity", "racial", "immigrant", "immigrants", "foreigner", "roma",
+        "asian", "african", "latino", "hispanic", "arab",
+    ),
+    "sexual life or orientation": (
+        "gay", "lesbian", "bisexual", "transgender", "homosexual", "sexual", "sex", "girlfriend", "boyfriend",
+        "affair", "lgbt", "lgbtq",
+    ),
+    "political opinions": (
+        "political", "politics", "socialist", "communist", "republican", "democrat", "leftist", "voted",
+        "far-right", "far-left",
+    ),
+    "trade union membership": ("union", "unions", "unionised", "unionized", "shop steward"),
+    "a criminal record": (
+        "criminal", "conviction", "convicted", "arrested", "arrest", "prison", "jail", "probation", "felony",
+        "offender", "police record",
+    ),
+}
+WHY = "The colleague decides on the facts of the working relationship, not on this; leave it out."
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _personal_in(field: str, text: str, client_phone: str | None) -> list[ToneWarning]:
+    out: list[ToneWarning] = []
+    lowered = text.lower()
+    for category, words in SPECIAL_CATEGORIES.items():
+        for word in words:
+            if re.search(rf"\b{re.escape(word)}\b", lowered):
+                out.append(ToneWarning(field, "special_category", word,
+                                       f"“{word}” may reveal {category}, a special category of personal "
+                                       f"data. {WHY}"))
+                break  # one warning per category is enough to make the point
+    for found in EMAIL.finditer(text):
+        out.append(ToneWarning(field, "contact_details", found.group(0),
+                               "An email address does not belong here: the colleague receives the client's "
+                               "contact details once they accept, and decides on the facts of the working "
+                               "relationship."))
+    phone = _digits(client_phone or "")
+    if len(phone) >= 6 and phone[-6:] in _digits(text):
+        out.append(ToneWarning(field, "contact_details", client_phone or "",
+                               "The client's phone number does not belong here: the colleague receives it "
+                               "once they accept, and decides on the facts of the working relationship."))
+    return out
+
+
+def personal_data(disclosure: str, facts: list[tuple], client_phone: str | None = None) -> list[ToneWarning]:
+    """Warnings where the fair warning or a fact shares more than the colleague needs.
+
+    Flags words that may reveal a special category of personal data (health, religion,
+    ethnicity, sexual life, politics, union membership, criminal record) and the client's
+    contact details (any email address, or the client's phone number however it is written).
+    ``facts`` is a list of ``(date, text)`` pairs, as for :func:`check`.
+    Only warns, and says why: the colleague decides on the working relationship, not on these.
+
+    >>> [w.kind for w in personal_data("Missed calls while in hospital; call 0612 345 678",
+    ...                                [], client_phone="+31 612 345 678")]
+    ['special_category', 'contact_details']
+    """
+    out = _personal_in("disclosure", disclosure, client_phone)
+    for i, (_, text) in enumerate(facts):
+        out += _personal_in(f"facts.{i}.text", text, client_phone)
+    return out

@@ -1,6 +1,14 @@
 """Codes of the public contract: why a member lets a client go, and how they leave."""
 
-__all__ = ["EXIT_STRATEGIES", "REASONS", "REFERRAL_STATUSES"]
+__all__ = [
+    "EXITS_WITHOUT_COLLEAGUE",
+    "EXIT_STRATEGIES",
+    "OUTCOMES",
+    "REASONS",
+    "REFERRAL_STATUSES",
+    "REVIEW_STATUSES",
+    "TERM_ANSWERS",
+]
 
 REASONS: dict[str, str] = {
     "complaints": "too many complaints",
@@ -34,3 +42,23 @@ DECLINE_CODES: dict[str, str] = {
 #: how several colleagues are offered one client: in turn, or all at once
 DISPATCH_MODES = ("waterfall", "broadcast")
 __all__ += ["DECLINE_CODES", "DISPATCH_MODES"]
+
+#: what a member wants from ending the relationship (contract v2, "Letting go with care")
+OUTCOMES: dict[str, str] = {
+    "recover_payment": "recover what I am owed",
+    "end_on_good_terms": "end on good terms",
+    "free_capacity": "free time for other clients",
+    "protect_reputation": "protect my reputation",
+    "keep_the_door_open": "keep the door open for later",
+    "other": "something else (see the note)",
+}
+
+#: whether one side met a term of the contract
+TERM_ANSWERS: dict[str, str] = {"yes": "met", "partly": "partly met", "no": "not met"}
+
+#: a second reader's answer: requested until they approve or suggest changes
+REVIEW_STATUSES = ("requested", "approved", "changes_suggested")
+
+#: exits that need no colleague: the member finishes the work and steps back, no offer forced
+EXITS_WITHOUT_COLLEAGUE = frozenset({"bow_out"})
+__all__ += ["EXITS_WITHOUT_COLLEAGUE", "OUTCOMES", "REVIEW_STATUSES", "TERM_ANSWERS"]

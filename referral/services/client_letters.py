@@ -11,9 +11,9 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.errors import Conflict, Invalid, NotFound
-from referral.domain.letters import ContactCard, Letter, client_letter
+from referral.domain.letters import Letter
 from referral.domain.model import Colleague, Referral
-from referral.services import mailbox
+from referral.services import care, mailbox
 from referral.services.eligibility import member_colleague_id
 from referral.services.offers import lock_row, queue_mail
 
@@ -21,17 +21,10 @@ __all__ = ["letter_for", "send_client_letter"]
 
 
 def letter_for(session: Session, referral: Referral) -> Letter:
-    """The draft letter to the client for the handoff's exit strategy."""
-    handoff = referral.handoff
-    me = session.get(Colleague, referral.from_id)
-    them = session.get(Colleague, referral.to_id)
-    return client_letter(
-        handoff.exit_strategy,
-        client_name=handoff.client_name,
-        member=ContactCard(me.name, me.email, location=me.location),
-        colleague=ContactCard(them.name, them.email),
-        finish_by=handoff.finish_by,
-    )
+    """The draft letter to the client for the handoff's exit strategy, introducing this colleague."""
+    letter = care.draft_letter(session, referral.handoff, session.get(Colleague, referral.to_id))
+    assert letter is not None  # a colleague is named, so there is always a letter
+    return letter
 
 
 def send_client_letter(
@@ -43,8 +36,12 @@ def send_client_letter(
     body: str,
     now: datetime,
     subject: str | None = None,
+    go_ahead: bool = False,
 ) -> None:
-    """Queue the (reviewed) letter to the client; once per accepted referral, else ``Conflict``."""
+    """Queue the (reviewed) letter to the client; once per handoff, else ``Conflict``.
+
+    It waits (``Conflict``) while a second read is unanswered, unless ``go_ahead``.
+    """
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise Invalid({"body": ["The letter is empty."]})
@@ -62,6 +59,8 @@ def send_client_letter(
         OB = orm.outbox
         if s.scalar(select(exists().where(OB.c.referral_id == referral_id, OB.c.kind == "client_letter"))):
             raise Conflict("The letter to the client was sent already.")
+        care.check_letter_may_go(s, referral.handoff, go_ahead)
+        referral.handoff.record_letter_sent("service", now)
         draft = letter_for(s, referral)
         mail = mailbox.letter_to_client(
             letter=Letter(subject or draft.subject, body + "\n"), client_email=referral.handoff.client_email

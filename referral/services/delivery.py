@@ -26,7 +26,7 @@ from referral.adapters import outbox
 from referral.adapters.mailer import LogMailer, MailError, MailServerDown, SmtpMailer, Unsendable
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
-from referral.services import history, offers, sync, timing
+from referral.services import care, history, offers, sync, timing
 
 __all__ = ["WorkReport", "work_once"]
 
@@ -72,6 +72,7 @@ def work_once(
     report.expired = timing.expire_overdue(uow, settings, now=clock(), rank=rank)
     report.reminded = timing.send_reminders(uow, settings, now=clock())
     history.send_digests(uow, settings, now=clock())
+    report.reminded += care.send_timeline_reminders(uow, settings, now=clock())
     sync.prune(uow, clock())
     claimed_at = clock()
     with uow:

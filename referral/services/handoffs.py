@@ -16,8 +16,8 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
-from referral.domain.model import Fact, Handoff, Member
-from referral.services import history, ranking
+from referral.domain.model import ContractTerm, Fact, Handoff, Member
+from referral.services import care, history, ranking
 from referral.services.ledger import sent_to
 from referral.services.network import NetworkGraph
 from referral.services.queries import member_colleague_id, open_referral_counts
@@ -93,9 +93,17 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
     return handoff
 
 
+#: ranked beyond the limit so a fitting colleague of the member's own firm can come first
+FIRM_POOL = 20
+
+
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
     """Colleagues for this handoff, best first, with the contract's hard rules applied, lessons from
-    earlier declines and a fair spread among near-equal candidates (:mod:`referral.services.ranking`)."""
+    earlier declines and a fair spread among near-equal candidates (:mod:`referral.services.ranking`).
+
+    A fitting colleague of the member's own firm then comes first, marked ``same_firm``
+    (:func:`referral.services.care.own_firm_first`).
+    """
     me = member_colleague_id(session, handoff.member_id)
     answered = [] if handoff.id is None else session.scalars(
         select(R.c.to_id).where(R.c.handoff_id == handoff.id, R.c.status.in_(("declined", "expired"))))
@@ -107,8 +115,9 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
                         location=handoff.client_location)
     with state.lock:
         state.refresh(session, now)
-        ranked = state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit + ranking.MARGIN)
-    return ranking.adjust(session, handoff.client_needs, ranked)[:limit]
+        ranked = state.index.rank(client, MatchContext(graph=state.graph, **facts),
+                                  limit=limit + max(ranking.MARGIN, FIRM_POOL))
+    return care.own_firm_first(session, me, ranking.adjust(session, handoff.client_needs, ranked), limit)
 
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
@@ -122,7 +131,10 @@ def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dic
     facts = [Fact(f["date"], f["text"]) for f in data.get("facts", [])]
     handoff = Handoff(member_id, data["client"], data["reasons"], facts, data["disclosure"],
                       data.get("exit_strategy", "refer_elsewhere"), data.get("finish_by"), now,
-                      auto_cascade=data.get("auto_cascade", False))
+                      auto_cascade=data.get("auto_cascade", False),
+                      desired_outcomes=data.get("desired_outcomes", []), outcome_note=data.get("outcome_note", ""),
+                      contract_terms=[ContractTerm(t["term"], t.get("due"), t["met_by_me"], t["met_by_client"],
+                                                   t.get("note", "")) for t in data.get("contract_terms", [])])
     with uow.reading():
         ranked = rank(uow.session, state, handoff, now, limit)  # a new handoff: no one declined it yet
     with uow:

@@ -17,7 +17,7 @@ from referral.adapters.outbox import MAX_ATTEMPTS
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
 from referral.domain.model import Handoff
-from referral.services import ledger, tokens
+from referral.services import care, ledger, tokens
 from referral.services.queries import member_colleague_id
 
 __all__ = ["DEFAULT_RETENTION_DAYS", "apply_retention", "erase_client", "export"]
@@ -45,10 +45,11 @@ def _erase(session, handoff: Handoff, now: datetime) -> None:
         return text
 
     rows = session.execute(select(O.c.id, O.c.to_addr, O.c.subject, O.c.sent_at, O.c.last_error).where(
-        O.c.referral_id.in_(select(R.c.id).where(R.c.handoff_id == handoff.id)))).all()
+        O.c.referral_id.in_(select(R.c.id).where(R.c.handoff_id == handoff.id)) | (O.c.handoff_id == handoff.id))).all()
     for attempt in session.execute(select(A.c.id, A.c.error).where(A.c.outbox_id.in_([r.id for r in rows]))):
         if scrub(attempt.error) != attempt.error:
             session.execute(update(A).where(A.c.id == attempt.id).values(error=scrub(attempt.error)))
+    care.erase_reviews(session, handoff.id)
     for row in rows:
         values = {"subject": scrub(row.subject), "last_error": scrub(row.last_error),
                   "text_body": MAIL_ERASED, "html_body": f"<p>{MAIL_ERASED}</p>"}

@@ -24,7 +24,7 @@ def colleague_row(row, open_count: int = 0, manageable: bool = False) -> dict:
         "id": row.id, "name": row.name, "email": row.email, "specialties": list(row.specialties),
         "target_clientele": row.target_clientele, "capacity": row.capacity, "location": row.location,
         "remote": row.remote, "dealbreakers": list(row.dealbreakers), "paused_until": row.paused_until,
-        "open_referrals": open_count, "manageable": manageable,
+        "firm": row.firm, "open_referrals": open_count, "manageable": manageable,
         "created_at": row.created_at, "updated_at": row.updated_at,
     }
 

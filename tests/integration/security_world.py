@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
 
-from referral.adapters.links import LinkSigner
+from referral.adapters.links import LinkSigner, ReviewLinkSigner
 
 
 class _Forms(HTMLParser):
@@ -86,6 +86,7 @@ HANDOFF = {
     "reasons": ["late_payments"],
     "facts": [{"date": "2026-10-02", "text": "Invoice 114 paid 41 days late"}],
     "disclosure": "Pays every invoice about six weeks late, but always pays in the end.",
+    "contract_terms": [{"term": "Monthly report by the 5th", "met_by_me": "partly", "met_by_client": "yes"}],
 }
 
 
@@ -118,4 +119,10 @@ def build(app, client, member, make_colleague, clock, handoff: dict | None = Non
                   colleague_id=ben["id"], jti=claims.jti, acknowledged=True, now=clock())
     world = World(ana, ben, cleo, handoff_id, offered, accepted_handoff, accepted, submit())
     world.links = {action: link(app, offered, ana["id"], action, clock()) for action in ("accept", "decline")}
+    # letting go with care: a second read asked for the open handoff, a letter noted as sent for the fresh one
+    review = client.post(f"/api/handoffs/{handoff_id}/reviews", json={"reviewer_email": "rosa@example.net"},
+                         headers=member.headers).get_json()
+    world.links["review"] = "/reviews/" + ReviewLinkSigner(app.extensions["referral"].settings.secret_key).make(
+        review["id"])
+    client.post(f"/api/handoffs/{world.fresh_handoff}/letter/sent", headers=member.headers)
     return world

@@ -24,7 +24,7 @@ def ids_of(w, member):
     from tests.integration.test_security_csrf import first_token
 
     return {"handoff_id": w.handoff, "referral_id": w.accepted, "colleague_id": w.ana["id"],
-            "token_id": first_token(member)}
+            "token_id": first_token(member), "index": 0}
 
 
 # (method, rule) -> JSON body; every one answers 404 to a second member
@@ -38,6 +38,19 @@ PRIVATE = {
     ("POST", "/api/referrals/<int:referral_id>/outcome"): {"note": "Mine now."},
     ("PATCH", "/api/colleagues/<int:colleague_id>"): {"capacity": 0},
     ("DELETE", "/api/colleagues/<int:colleague_id>"): None,
+    ("POST", "/api/handoffs/<int:handoff_id>/terms/<int:index>/fix"): {},
+    ("POST", "/api/handoffs/<int:handoff_id>/reviews"): {"reviewer_email": "otto@example.com"},
+    ("POST", "/api/handoffs/<int:handoff_id>/letter"): {"body": "Mine now.", "go_ahead": True},
+    ("POST", "/api/handoffs/<int:handoff_id>/letter/sent"): None,
+    ("POST", "/api/handoffs/<int:handoff_id>/client-replied"): None,
+    ("POST", "/api/handoffs/<int:handoff_id>/close"): None,
+    ("POST", "/api/handoffs/<int:handoff_id>/retrospective"): {"next_time": "Mine now."},
+    ("POST", "/handoffs/<int:handoff_id>/terms/<int:index>/fix"): {},
+    ("POST", "/handoffs/<int:handoff_id>/reviews"): {"reviewer_email": "otto@example.com"},
+    ("POST", "/handoffs/<int:handoff_id>/letter"): {"body": "Mine now.", "go_ahead": "on"},
+    ("POST", "/handoffs/<int:handoff_id>/client-replied"): {},
+    ("POST", "/handoffs/<int:handoff_id>/close"): {},
+    ("POST", "/handoffs/<int:handoff_id>/retrospective"): {"next_time": "Mine now."},
     ("GET", "/handoffs/<int:handoff_id>"): None,
     ("POST", "/handoffs/<int:handoff_id>/disclosure"): {"disclosure": "Mine now."},
     ("GET", "/referrals/<int:referral_id>"): None,

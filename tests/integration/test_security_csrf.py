@@ -50,6 +50,17 @@ def scenarios(w, member):
                              {"reason": "Ben clicked Accept by mistake"}, {302}),
         "referrals.digest": ("/dashboard/", "/referrals/digest", {"daily_digest": "on"}, {302}),
         "answers.act": (w.links["decline"], w.links["decline"], {"decline_code": "no_capacity", "reason": "Too busy"}, {200}),
+        "care.fix_term": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/terms/0/fix", {}, {302}),
+        "care.request_review": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/reviews",
+                                {"reviewer_email": "rosa@example.net"}, {302}),
+        "care.letter": (f"/handoffs/{w.accepted_handoff}", f"/handoffs/{w.accepted_handoff}/letter",
+                        {"subject": "Meet Ben", "body": "Dear Quentin, meet Ben.", "action": "send"}, {302}),
+        "care.client_replied": (f"/handoffs/{w.fresh_handoff}", f"/handoffs/{w.fresh_handoff}/client-replied", {},
+                                {302}),
+        "care.close": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/close", {}, {302}),
+        "care.retrospective": (f"/handoffs/{w.accepted_handoff}", f"/handoffs/{w.accepted_handoff}/retrospective",
+                               {"next_time": "Agree terms in writing"}, {302}),
+        "reviews.answer": (w.links["review"], w.links["review"], {"verdict": "approve"}, {200}),
         "settings.password": ("/settings/", "/settings/password",
                               {"current_password": member.password, "new_password": "a-longer-password"}, {302}),
         "settings.create_token": ("/settings/", "/settings/tokens", {"name": "script", "days": "30"}, {201}),
@@ -72,7 +83,8 @@ FORM_ENDPOINTS = sorted([
     "directory.delete", "handoffs.new", "handoffs.revise", "referrals.create", "referrals.withdraw",
     "referrals.send_letter", "ledger.outcome", "answers.act", "referrals.reopen", "referrals.digest",
     "settings.password", "settings.create_token", "settings.revoke_token", "settings.rotate_token",
-    "privacy.erase_client",
+    "privacy.erase_client", "care.fix_term", "care.request_review", "care.letter", "care.client_replied",
+    "care.close", "care.retrospective", "reviews.answer",
 ])
 
 

@@ -27,7 +27,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register(api) -> None:
-    from web.api import colleagues, export, handoffs, ledger, network, offers
+    from web.api import care, colleagues, export, handoffs, ledger, network, offers
 
-    for module in (colleagues, handoffs, network, ledger, offers, export):
+    for module in (colleagues, handoffs, network, ledger, offers, export, care):
         api.register_blueprint(module.blp)

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from referral.domain import tone
-from referral.services import handoffs, privacy, queries
+from referral.services import care, handoffs, privacy, queries
 from web.api import api_blueprint
 from web.context import member_id, now, services, uow
 from web.schemas import (
@@ -23,7 +23,7 @@ blp = api_blueprint("handoffs", "Outgoing clients and the colleagues who fit the
 def candidate_rows(candidates) -> list[dict]:
     names = queries.colleague_names(uow(), [c.colleague_id for c in candidates])
     return [{"colleague_id": c.colleague_id, "name": names.get(c.colleague_id, ""), "score": round(c.score, 1),
-             "explanation": list(c.explanation)} for c in candidates]
+             "explanation": list(c.explanation), "same_firm": getattr(c, "same_firm", False)} for c in candidates]
 
 
 @blp.route("/handoffs")
@@ -32,7 +32,9 @@ class Handoffs(MethodView):
     @blp.response(201, HandoffCreatedSchema)
     def post(self, data):
         """Submit an outgoing client; answers the ranked candidates and any tone warnings."""
-        warnings = tone.check(data["disclosure"], [(f["date"], f["text"]) for f in data["facts"]])
+        facts = [(f["date"], f["text"]) for f in data["facts"]]
+        warnings = tone.check(data["disclosure"], facts)
+        warnings += tone.personal_data(data["disclosure"], facts, data["client"].get("phone"))
         handoff_id, ranked = handoffs.submit_handoff(uow(), services().match_state, member_id(), data, now())
         return {"id": handoff_id, "status": "open", "candidates": candidate_rows(ranked),
                 "tone": [w.as_json() for w in warnings]}
@@ -43,13 +45,14 @@ class Handoffs(MethodView):
         return queries.handoff_summaries(uow(), member_id())
 
 
-def _detail(handoff_id: int) -> dict:
+def handoff_answer(handoff_id: int) -> dict:
+    """One handoff as ``GET /api/handoffs/<id>`` answers it (404 for another member's)."""
     found = queries.handoff_detail(uow(), member_id(), handoff_id)
     if found is None:
         abort(404, message=f"No handoff {handoff_id}.")
     if found["client"].pop("erased_at", None):
         found["client"] = {"erased": True}
-    return found
+    return dict(found, **care.care_view(uow(), member_id(), handoff_id, now()))
 
 
 @blp.route("/handoffs/<int:handoff_id>")
@@ -57,7 +60,7 @@ class HandoffById(MethodView):
     @blp.response(200, HandoffSchemaOut)
     def get(self, handoff_id):
         """One outgoing client with every stored version of its disclosure."""
-        return _detail(handoff_id)
+        return handoff_answer(handoff_id)
 
 
 @blp.route("/handoffs/<int:handoff_id>/candidates")
@@ -77,7 +80,7 @@ class Disclosure(MethodView):
     def post(self, args, handoff_id):
         """Store a new version of the fair warning; earlier versions stay as they were."""
         handoffs.revise_disclosure(uow(), member_id(), handoff_id, args["disclosure"], now())
-        return _detail(handoff_id)
+        return handoff_answer(handoff_id)
 
 
 @blp.route("/handoffs/<int:handoff_id>/client")

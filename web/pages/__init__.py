@@ -45,13 +45,16 @@ def members_blueprint(name: str, import_name: str, **options) -> Blueprint:
 def register(app: Flask) -> None:
     from web.pages import (
         auth,
+        care,
         dashboard,
         directory,
         handoffs,
         ledger,
+        lessons,
         network,
         offers,
         privacy,
+        reviews,
         settings,
         vendor,
     )
@@ -61,7 +64,7 @@ def register(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(auth.bp)
     app.register_blueprint(directory.bp)
-    for module in (handoffs, network, ledger, dashboard, privacy, settings, vendor):
+    for module in (handoffs, network, ledger, dashboard, privacy, settings, vendor, reviews, care, lessons):
         app.register_blueprint(module.bp)
     for bp in offers.blueprints:
         app.register_blueprint(bp)

@@ -39,7 +39,9 @@ def new():
     data, errors = validate(HandoffSchema(), handoff_payload(request.form))
     if errors:
         return _form(values, errors, code=422)
-    warnings = tone.check(data["disclosure"], [(f["date"], f["text"]) for f in data["facts"]])
+    facts = [(f["date"], f["text"]) for f in data["facts"]]
+    warnings = tone.check(data["disclosure"], facts) + tone.personal_data(data["disclosure"], facts,
+                                                                          data["client"].get("phone"))
     if warnings and request.form.get("tone_ok") != "on":
         return _form(values, {}, warnings)
     handoff_id, _ = handoffs.submit_handoff(uow(), services().match_state, member_id(), data, now())
