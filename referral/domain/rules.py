@@ -1,7 +1,7 @@
 """The contract's hard rules: who may never be offered a client. Written once, here.
 
 Matching (:func:`referral.domain.matching.hard_rule`, and its vectorised form in
-``MatchIndex._eligible``), offering (``referral.services.offers.breaks_hard_rule``) and the
+``MatchIndex._eligible``), offering (``referral.services.eligibility.breaks_hard_rule``) and the
 network page (:func:`referral.domain.network.is_available`) all ask :func:`broken_rule`;
 each words the answer for its reader. ``tests/unit/test_rules.py`` checks that they agree.
 
