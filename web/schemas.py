@@ -398,7 +398,7 @@ __all__ += ["DeclineFormSchema", "LetterFormSchema", "OfferCreatedSchema", "Offe
 
 
 class ReviewRequestSchema(Schema):
-    reviewer_email = fields.Email(required=True, validate=validate.Length(max=320))
+    reviewer_email = Email(required=True, validate=validate.Length(max=320))
     reviewer_name = Trimmed(load_default="", validate=validate.Length(max=200))
     note = Trimmed(load_default="", validate=validate.Length(max=2000))
 
