@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -12,11 +12,13 @@ from referral.adapters.links import LinkClaims
 from referral.adapters.outbox import LOGGED_NOTE, MAX_ATTEMPTS
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import NotFound
-from referral.domain.model import Colleague, Member, Referral
+from referral.config import Settings
+from referral.domain.model import Colleague, Handoff, Member, Referral
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
-from referral.services.offers import ANSWER_PATH, check_answerable, letter_for
+from referral.services import mailbox
+from referral.services.offers import ANSWER_PATH, check_answerable, letter_for, why_not_offerable
 
-__all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
+__all__ = ["offer_preview", "answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
 
 
 def _mine(session, member_id: int, referral_id: int) -> Referral:
@@ -157,3 +159,35 @@ def member_mail(uow: UnitOfWork, member_id: int) -> list[dict]:
     """Every message sent or waiting for the member's referrals, newest first."""
     with uow.reading():
         return _mail_rows(uow.session, orm.outbox.c.member_id == member_id)
+
+
+def offer_preview(uow: UnitOfWork, settings: Settings, member_id: int, handoff_id: int, colleague_id: int,
+                  now: datetime) -> dict:
+    """The offer mail exactly as ``colleague_id`` would read it if it were sent ``now``; nothing is stored.
+
+    The answer links are placeholders (real ones are signed only when the offer exists). ``why_not``
+    says why the colleague cannot be offered the client now (None if they can). Raises ``NotFound``
+    for another member's handoff or an unknown colleague.
+    """
+    with uow.reading():
+        s = uow.session
+        handoff = s.get(Handoff, handoff_id)
+        if handoff is None or handoff.member_id != member_id:
+            raise NotFound(f"You have no handoff {handoff_id}.")
+        colleague = s.get(Colleague, colleague_id)
+        if colleague is None:
+            raise NotFound(f"There is no colleague {colleague_id} in the network.")
+        member = s.get(Member, member_id)
+        mail = mailbox.offer(
+            handoff=handoff,
+            member_name=member.name,
+            colleague_name=colleague.name,
+            colleague_email=colleague.email,
+            disclosure_text=handoff.disclosure.text,
+            accept_url="[their personal Accept link]",
+            decline_url="[their personal Decline link]",
+            expires_at=now + timedelta(hours=settings.expire_after_hours),
+        )
+        return {"handoff_id": handoff.id, "client_name": handoff.client_name, "colleague_id": colleague.id,
+                "colleague_name": colleague.name, "to": mail.to_addr, "subject": mail.subject, "text": mail.text,
+                "why_not": why_not_offerable(s, handoff, colleague, now.date())}

@@ -146,7 +146,11 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     expect(candidates.first.locator(".why")).to_contain_text("Based in Porto, like the client")
     expect(page.locator("#candidates")).not_to_contain_text("Tom Park")
     journey.shot(page, "candidates")
-    page.get_by_role("button", name="Offer Quentin to Ana").click()
+    page.get_by_role("button", name="Offer the client to Ana Ruiz").click()
+    expect(page.locator("#offer-preview")).to_contain_text(DISCLOSURE)
+    expect(page.locator("#offer-preview")).not_to_contain_text("Quentin")
+    journey.shot(page, "offer-preview")
+    page.get_by_role("button", name="Send the offer").click()
     expect(page.get_by_role("status")).to_have_text("The offer is on its way.")
     expect(page.get_by_role("heading", name="Quentin Gallardo offered to Ana Ruiz")).to_be_visible()
     journey.shot(page, "offered")
@@ -200,7 +204,8 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     expect(ana.locator("#candidates li.candidate").first.locator(".why")).to_contain_text(
         "Sent you 1 client before")
     journey.shot(ana, "return-candidates")
-    ana.get_by_role("button", name="Offer Rosa to Maya").click()
+    ana.get_by_role("button", name="Offer the client to Maya Brenner").click()
+    ana.get_by_role("button", name="Send the offer").click()
     expect(ana.get_by_role("status")).to_have_text("The offer is on its way.")
 
     # Maya accepts through the emailed link; her ledger shows the client came back

@@ -7,7 +7,7 @@ from referral.domain.vocab import EXIT_STRATEGIES, REASONS
 from referral.services import handoffs, queries
 from web.api.handoffs import candidate_rows
 from web.context import member_id, now, services, uow
-from web.forms import fact_rows, handoff_payload, validate
+from web.forms import fact_rows, handoff_messages, handoff_payload, validate
 from web.pages import members_blueprint
 from web.schemas import DisclosureRevisionSchema, HandoffSchema
 
@@ -23,8 +23,9 @@ def index():
 def _form(values: dict, errors: dict, warnings=(), code: int = 200):
     facts = values.get("facts") or []
     facts = facts + [{"date": "", "text": ""}] * max(1, 3 - len(facts))
+    client = tone.Client(values.get("client.name", ""), values.get("client.email", ""), values.get("client.phone", ""))
     return render_template("handoffs/form.html", values=values, errors=errors, facts=facts, warnings=warnings,
-                           reasons=REASONS, exits=EXIT_STRATEGIES, calmer=tone.calmer), code
+                           reasons=REASONS, exits=EXIT_STRATEGIES, calmer=tone.calmer, client=client), code
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,8 +39,8 @@ def new():
         return _form(values, {})
     data, errors = validate(HandoffSchema(), handoff_payload(request.form))
     if errors:
-        return _form(values, errors, code=422)
-    warnings = tone.check(data["disclosure"], [(f["date"], f["text"]) for f in data["facts"]])
+        return _form(values, handoff_messages(errors, request.form), code=422)
+    warnings = tone.check_handoff(data)
     if warnings and request.form.get("tone_ok") != "on":
         return _form(values, {}, warnings)
     handoff_id, _ = handoffs.submit_handoff(uow(), services().match_state, member_id(), data, now())

@@ -4,7 +4,7 @@ A GET never changes anything (mail scanners open links); only the forms' POSTs a
 Every link that cannot be used any more gets a page saying what happened and what to do.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from referral.adapters.links import ExpiredLink, LinkError, LinkSigner, TamperedLink, UsedLink
@@ -186,6 +186,20 @@ def index():
     return render_template("offers/referrals.html", rows=offer_views.member_referrals(uow(), member_id()))
 
 
+@referrals_bp.get("/preview")
+def preview():
+    """The offer mail the colleague would receive, with a button that sends it."""
+    handoff_id = integer_or_text(request.args.get("handoff_id", ""))
+    colleague_id = integer_or_text(request.args.get("colleague_id", ""))
+    if not isinstance(handoff_id, int) or not isinstance(colleague_id, int):
+        abort(404, "Choose a client and a colleague from one of your handoffs.")
+    try:
+        view = offer_views.offer_preview(uow(), services().settings, member_id(), handoff_id, colleague_id, now())
+    except NotFound as err:
+        abort(404, str(err))
+    return render_template("offers/preview.html", p=view)
+
+
 @referrals_bp.post("/offer")
 def create():
     """Offer a handoff from a form: ``handoff_id`` and ``colleague_id``, or ``auto=on``."""
@@ -237,6 +251,9 @@ def withdraw(referral_id: int):
         flash("This offer was already answered, so it can no longer be withdrawn.", "error")
     else:
         flash("The offer is withdrawn; the colleague will be told.", "success")
+    handoff_id = integer_or_text(request.form.get("handoff_id", ""))
+    if isinstance(handoff_id, int):  # withdrawn from the handoff's page: back there, to offer someone else
+        return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
     return redirect(url_for("referrals.detail", referral_id=referral_id))
 
 
