@@ -11,14 +11,14 @@ from referral.adapters import orm
 from referral.adapters.links import LinkClaims
 from referral.adapters.outbox import LOGGED_NOTE, MAX_ATTEMPTS
 from referral.adapters.uow import UnitOfWork
-from referral.domain.errors import NotFound
 from referral.config import Settings
+from referral.domain.errors import NotFound
 from referral.domain.model import Colleague, Handoff, Member, Referral
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
 from referral.services import mailbox
 from referral.services.offers import ANSWER_PATH, check_answerable, letter_for, why_not_offerable
 
-__all__ = ["offer_preview", "answer_page", "member_mail", "member_referral", "member_referrals", "referral_json"]
+__all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "offer_preview", "referral_json"]
 
 
 def _mine(session, member_id: int, referral_id: int) -> Referral:
