@@ -13,7 +13,6 @@ For the offers workflow and matching:
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
@@ -217,12 +216,9 @@ def monthly_flows(uow: UnitOfWork, member_id: int, now: datetime, months: int = 
             given[k] += 1
         elif f.to_id == me and k in received:
             received[k] += 1
-    through = Counter(f.return_path[1] for f in flows if f.to_id == me and f.return_path)
-    rows = rules.counts(flows, me).values()
-    gave = sum(r.given - r.you_returned for r in rows)
-    came_back = sum(min(r.given - r.you_returned, r.repaid_direct + through[r.colleague_id]) for r in rows)
+    rate = rules.return_rate(flows, me, now)
     return {
         "months": [{"month": date(k[0], k[1], 1), "given": given[k], "received": received[k]} for k in keys],
-        "given": gave, "came_back": came_back,
-        "return_rate": (came_back / gave) if gave else None,
+        "given": rate.counted, "came_back": rate.came_back, "too_early": rate.too_early,
+        "return_rate": rate.rate,
     }

@@ -191,3 +191,35 @@ def offer_preview(uow: UnitOfWork, settings: Settings, member_id: int, handoff_i
         return {"handoff_id": handoff.id, "client_name": handoff.client_name, "colleague_id": colleague.id,
                 "colleague_name": colleague.name, "to": mail.to_addr, "subject": mail.subject, "text": mail.text,
                 "why_not": why_not_offerable(s, handoff, colleague, now.date())}
+
+
+def to_do(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
+    """What needs the member now, oldest first: ``waiting`` (offers not yet answered, with
+    ``waiting_hours``), ``letters`` (accepted clients whose letter was not sent from here) and
+    ``outcomes`` (accepted referrals, given or received, whose outcome is not recorded)."""
+    with uow.reading():
+        s = uow.session
+        me = s.scalar(select(Member.colleague_id).where(Member.id == member_id))
+        rows = s.scalars(
+            select(Referral)
+            .where(Referral.status.in_(("offered", "accepted")),
+                   (Referral.from_id == me) | (Referral.to_id == me))
+            .order_by(Referral.offered_at, Referral.id)
+            .limit(500)
+        ).all()
+        lettered = set(s.scalars(select(orm.outbox.c.referral_id).where(
+            orm.outbox.c.kind == "client_letter", orm.outbox.c.referral_id.in_([r.id for r in rows]))))
+        out: dict[str, list] = {"waiting": [], "letters": [], "outcomes": []}
+        for r in rows:
+            view = _as_dict(s, r)
+            if r.from_id != me:
+                view["colleague_name"] = s.get(Colleague, r.from_id).name
+            view["given"] = r.from_id == me
+            if r.status == "offered" and r.from_id == me:
+                view["waiting_hours"] = max(int((now - r.offered_at).total_seconds() // 3600), 0)
+                out["waiting"].append(view)
+            elif r.status == "accepted":
+                if r.from_id == me and r.handoff is not None and r.id not in lettered:
+                    out["letters"].append(view)
+                out["outcomes"].append(view)
+        return out

@@ -215,7 +215,7 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     expect(page.locator("#client-contact")).to_contain_text("Rosa Lindqvist")
     page.goto(f"{base}/ledger/")
     row = page.locator("#ledger tbody tr", has_text="Ana Ruiz")
-    expect(row.locator("td")).to_have_text(["Ana Ruiz", "1", "1", "1", "0", ""])
+    expect(row.locator("td")).to_have_text(["Ana Ruiz", "1", "1", "1", "0", "", ""])
     expect(page.get_by_text("You owe no one")).to_be_visible()
     returned = page.locator("section.referral", has_text="You received Rosa Lindqvist from Ana Ruiz")
     expect(returned).to_contain_text("a return")
