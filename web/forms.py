@@ -63,12 +63,17 @@ def fact_rows(form) -> list[dict]:
     return [r for r in rows if r["date"] or r["text"].strip()]
 
 
-def handoff_payload(form) -> dict:
+def client_payload(form) -> dict:
+    """The client's fields (``client.name``...) as the schema's ``client`` object; empty optional ones None."""
     client = {k: form.get(f"client.{k}", "") for k in CLIENT_FIELDS}
     for key in ("phone", "company", "industry", "budget", "location"):
         client[key] = client[key].strip() or None
+    return client
+
+
+def handoff_payload(form) -> dict:
     return {
-        "client": client,
+        "client": client_payload(form),
         "reasons": form.getlist("reasons"),
         "facts": [{"date": r["date"] or None, "text": r["text"]} for r in fact_rows(form)],
         "disclosure": form.get("disclosure", ""),

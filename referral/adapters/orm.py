@@ -114,10 +114,23 @@ referrals = Table(
     Column("outcome_value", String(100)),
     Column("outcome_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
     Column("outcome_at", DateTime),
+    # the client's name for a referral recorded without a handoff (the demo's history); personal data
+    Column("client_name", String(200)),
     # one live offer per client: two colleagues can never both take the same handoff
     Index("uq_referrals_one_open_per_handoff", "handoff_id", unique=True,
           sqlite_where=text("status IN ('offered', 'accepted', 'completed')"),
           postgresql_where=text("status IN ('offered', 'accepted', 'completed')")),
+)
+
+# every change to a handoff's client details, kept (old and new value are personal data)
+client_changes = Table(
+    "client_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("field", String(20), nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("changed_at", DateTime, nullable=False),
 )
 
 outbox = Table(

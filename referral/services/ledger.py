@@ -165,7 +165,7 @@ def outcomes_for(uow: UnitOfWork, member_id: int) -> dict:
         rows = s.execute(
             select(R.c.id, R.c.from_id, R.c.to_id, R.c.status, _AT.label("at"), R.c.outcome_note,
                    R.c.outcome_value, R.c.outcome_by_id, R.c.outcome_at, R.c.return_of_id, R.c.return_path,
-                   orm.handoffs.c.client_name)
+                   func.coalesce(orm.handoffs.c.client_name, R.c.client_name).label("client_name"))
             .outerjoin(orm.handoffs, orm.handoffs.c.id == R.c.handoff_id)
             .where(R.c.status.in_(COUNTED_STATUSES), or_(R.c.from_id == me, R.c.to_id == me))
             .order_by(_AT.desc(), R.c.id.desc())).all()

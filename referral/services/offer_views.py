@@ -47,7 +47,7 @@ def _as_dict(session, r: Referral) -> dict:
         "disclosure_version": r.disclosure.version if r.disclosure else None,
         "disclosure_sha256": r.disclosure.sha256 if r.disclosure else None,
         "acknowledged_sha256": r.acknowledged_sha256,
-        "client_name": r.handoff.client_name if r.handoff else None,
+        "client_name": r.handoff.client_name if r.handoff else r.client_name,
     }
 
 
