@@ -152,7 +152,7 @@ def _need_blocks(handoff) -> list:
     return blocks
 
 
-def _fair_warning_blocks(handoff, disclosure_text: str) -> list:
+def _fair_warning_blocks(handoff, disclosure_text: str, member_name: str) -> list:
     blocks: list = [
         H("Fair warning"),
         P("Why the client is being handed on:"),
@@ -163,7 +163,7 @@ def _fair_warning_blocks(handoff, disclosure_text: str) -> list:
             P("What happened, with dates:"),
             UL(tuple(f"{long_date(date.fromisoformat(f['date']))}: {f['text']}" for f in handoff.facts)),
         ]
-    blocks += [P("In the member's own words:"), Quote(disclosure_text)]
+    blocks += [P(f"In {member_name}'s own words:"), Quote(disclosure_text)]
     return blocks
 
 
@@ -201,7 +201,7 @@ def offer(
         P(opening[0]),
         P(opening[1]),
         *_need_blocks(handoff),
-        *_fair_warning_blocks(handoff, disclosure_text),
+        *_fair_warning_blocks(handoff, disclosure_text, member_name),
         H("Your answer"),
         P(
             "The client's name and contact details reach you only once you accept. Accepting asks "

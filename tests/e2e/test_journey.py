@@ -197,7 +197,7 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     fill_handoff(ana, {"client.name": "Rosa Lindqvist", "client.email": "rosa@lindqvist-bakery.example",
                        "client.industry": "bakery",
                        "client.needs": "A new website and branding for a family bakery."},
-                 "Wants something outside the member's services",
+                 "Wants something outside the services offered",
                  "Wants a website, which is outside my bookkeeping services.")
     ana.get_by_role("button", name="Find colleagues").click()
     expect(ana.locator("#candidates li.candidate").first).to_contain_text("Maya Brenner")

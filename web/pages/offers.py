@@ -95,7 +95,7 @@ def _problem(err: Exception):
     if isinstance(err, NotFound):
         return (
             "This offer no longer exists",
-            "The member may have removed the client. There is nothing for you to do.",
+            "The client may have been removed by whoever offered them. There is nothing for you to do.",
             404,
         )
     if isinstance(err, Conflict):
