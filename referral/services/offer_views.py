@@ -93,7 +93,7 @@ def _without_answer_links(text: str) -> str:
     return _ANSWER_LINK.sub("[the colleague's personal link]", text)
 
 
-def _mail_rows(session, where) -> list[dict]:
+def _mail_rows(session, where, with_links: bool = False) -> list[dict]:
     OB = orm.outbox
     rows = session.execute(
         select(OB).where(where).order_by(OB.c.created_at.desc(), OB.c.id.desc()).limit(500)
@@ -123,7 +123,7 @@ def _mail_rows(session, where) -> list[dict]:
                 "state": state,
                 "attempts": row.attempts,
                 "last_error": row.last_error,
-                "text": _without_answer_links(row.text_body),
+                "text": row.text_body if with_links else _without_answer_links(row.text_body),
             }
         )
     return out
@@ -155,10 +155,14 @@ def member_referrals(uow: UnitOfWork, member_id: int) -> list[dict]:
         return [_as_dict(s, r) for r in rows]
 
 
-def member_mail(uow: UnitOfWork, member_id: int) -> list[dict]:
-    """Every message sent or waiting for the member's referrals, newest first."""
+def member_mail(uow: UnitOfWork, member_id: int, with_links: bool = False) -> list[dict]:
+    """Every message sent or waiting for the member's referrals, newest first.
+
+    The colleague's answer links are blanked out (the member must not answer for them), unless
+    ``with_links``: only for the development mail page, where no mail server delivers them.
+    """
     with uow.reading():
-        return _mail_rows(uow.session, orm.outbox.c.member_id == member_id)
+        return _mail_rows(uow.session, orm.outbox.c.member_id == member_id, with_links)
 
 
 def offer_preview(uow: UnitOfWork, settings: Settings, member_id: int, handoff_id: int, colleague_id: int,

@@ -95,3 +95,28 @@ def test_another_members_handoff_cannot_be_corrected(client, member, make_member
     handoff_id = make_handoff(make_member("Jonas Albrecht", "jonas@example.org"))
     login(member)
     assert client.post(f"/handoffs/{handoff_id}/client", data=FORM).status_code == 404
+
+
+def test_without_a_mail_server_the_development_mail_page_has_working_answer_links(
+        database_url, tmp_path, clock, make_handoff, make_colleague, member):
+    from tests.conftest import make_app
+
+    dev = make_app(database_url, tmp_path, clock, DEBUG=True)
+    try:
+        client = dev.test_client()
+        ana = make_colleague(name="Ana Ruiz", email="ana@example.org")
+        client.post(f"/api/handoffs/{make_handoff(member)}/offers", json={"colleague_id": ana["id"]},
+                    headers=member.headers)
+        client.post("/login", data={"email": member.email, "password": member.password})
+        assert "the development mail page" in client.get("/mail").get_data(as_text=True)
+        page = client.get("/dev/mail").get_data(as_text=True)
+        accept = re.search(r'<a href="http://localhost:5000(/offers/[^"]+)">', page)[1]
+        assert "Fair warning" in client.get(accept).get_data(as_text=True)
+    finally:
+        dev.extensions["referral"].engine.dispose()
+
+
+def test_with_a_mail_server_or_outside_debug_mode_there_is_no_development_mail_page(client, member, login):
+    login(member)  # this app has SMTP_URL set, and runs without debug
+    assert client.get("/dev/mail").status_code == 404
+    assert "development mail page" not in client.get("/mail").get_data(as_text=True)

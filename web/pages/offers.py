@@ -4,7 +4,9 @@ A GET never changes anything (mail scanners open links); only the forms' POSTs a
 Every link that cannot be used any more gets a page saying what happened and what to do.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import re
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from referral.adapters.links import ExpiredLink, LinkError, LinkSigner, TamperedLink, UsedLink
@@ -283,10 +285,40 @@ def send_letter(referral_id: int):
     return _detail(referral_id, values, errors, code=422)
 
 
+def _dev_mail_on() -> bool:
+    """The development mail page exists only when no mail server is set and the app runs in
+    debug mode (``make run``): there, nobody else can deliver the colleague's links."""
+    return not services().settings.smtp_url and current_app.debug
+
+
 @outbox_bp.get("/mail")
 def page():
     return render_template(
         "offers/mail.html",
         rows=offer_views.member_mail(uow(), member_id()),
         smtp=bool(services().settings.smtp_url),
+        dev_mail=_dev_mail_on(),
     )
+
+
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def _with_links(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into ``(piece, is_url)`` so the template can make the addresses clickable."""
+    pieces, at = [], 0
+    for m in _URL.finditer(text):
+        pieces += [(text[at:m.start()], False), (m.group(0), True)]
+        at = m.end()
+    return pieces + [(text[at:], False)]
+
+
+@outbox_bp.get("/dev/mail")
+def dev_mail():
+    """Development only: the outgoing mail in full, links working, so a newcomer can play the colleague."""
+    if not _dev_mail_on():
+        abort(404, "The development mail page is there only without SMTP_URL, in debug mode (make run).")
+    rows = offer_views.member_mail(uow(), member_id(), with_links=True)
+    for row in rows:
+        row["pieces"] = _with_links(row["text"])
+    return render_template("offers/dev_mail.html", rows=rows)
