@@ -117,6 +117,7 @@ def test_after_an_offer_the_handoff_page_links_to_it_with_a_withdraw_control(pag
     # the preview shows the colleague's mail before anything is sent
     expect(page.get_by_role("heading", name="Before you send")).to_be_visible()
     expect(page.locator("#offer-preview")).to_contain_text("The last three invoices were paid about a month late")
+    assert serious_axe_findings(page) == []
     page.get_by_role("button", name="Send the offer").click()
     expect(page.get_by_role("status")).to_have_text("The offer is on its way.")
 
@@ -125,6 +126,14 @@ def test_after_an_offer_the_handoff_page_links_to_it_with_a_withdraw_control(pag
     offer = page.locator("#offers li").first
     expect(offer.get_by_role("link", name=f"Offer to {colleague}")).to_be_visible()
     expect(offer.get_by_role("button", name="Withdraw")).to_be_visible()
+    assert serious_axe_findings(page) == []
+    handoff_page, offer_page = page.url, offer.get_by_role("link").get_attribute("href")
+    page.set_viewport_size(PHONE)
+    for url in (handoff_page, base + offer_page):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
+    page.set_viewport_size(LAPTOP)
+    page.goto(handoff_page)
 
     # the navigation leads to the list of offers, and from there to this one
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Your offers").click()
