@@ -42,8 +42,9 @@ def test_a_member_clicks_a_colleague_and_sees_profile_capacity_and_ledger(page, 
 
     # expanding a colleague brings in their neighbours
     before = page.evaluate("window.networkGraph.nodes().length")
-    page.evaluate("window.networkGraph.getElementById(String(window.networkGraph.nodes()"
-                  ".filter(n => n.data('hops') === 2)[0].id())).emit('dbltap')")
+    # (a block returning nothing: serialising the Cytoscape collection emit returns takes seconds)
+    page.evaluate("() => { window.networkGraph.getElementById(String(window.networkGraph.nodes()"
+                  ".filter(n => n.data('hops') === 2)[0].id())).emit('dbltap'); }")
     page.wait_for_function(f"window.networkGraph.nodes().length > {before}")
 
     # filtering by specialty reloads the view
