@@ -101,11 +101,11 @@ def run(n: int, repeat: int) -> list[dict]:
         t = time.perf_counter()
         get("")  # the first request loads the graph
         first_ms = (time.perf_counter() - t) * 1000
-        graph = app.extensions["referral.network"]
+        graph = app.extensions["referral"].match_state.network
 
         def rebuilt(query: str):
             def go():
-                graph.feed = ChangeFeed()  # forget everything: the next answer builds the graph anew
+                graph.live.feed = ChangeFeed()  # forget everything: the next answer builds the graph anew
                 get(query)
             return go
 

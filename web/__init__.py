@@ -11,8 +11,9 @@ from werkzeug.routing import IntegerConverter
 from referral.adapters.db import make_engine, make_session_factory
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
-from referral.config import Settings
+from referral.config import Settings, check_secret
 from referral.services.handoffs import MatchState, rank
+from referral.services.network import NetworkGraph
 from web.schemas import ID_MAX
 
 
@@ -29,14 +30,24 @@ class Services:
         self.engine = make_engine(settings.database_url)
         self.session_factory = make_session_factory(self.engine)
         self.clock = clock
-        self.match_state = MatchState()
+        # the process's one network state: the graph views and the ranking share it
+        self.match_state = MatchState(NetworkGraph())
+
+    def warm_up(self) -> None:
+        """Load (or bring up to date) the process's matching index and graph, outside any request.
+
+        The web server calls it before a worker takes traffic (``gunicorn.conf.py``); without it,
+        the first request loads them.
+        """
+        with self.uow().reading() as uow:
+            self.match_state.refresh(uow.session, self.clock())
 
     def ranker(self, session, handoff) -> list[int]:
         """Colleague ids for a handoff, best first: used for ``auto`` offers and the cascade."""
         return [c.colleague_id for c in rank(session, self.match_state, handoff, self.clock(), limit=20)]
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.clock)
 
 
 class IdConverter(IntegerConverter):
@@ -66,17 +77,31 @@ def create_app(test_config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
         RATELIMIT_ENABLED=True,
+        RATELIMIT_HEADERS_ENABLED=True,
+        # answer-link pages send no Referer (web/security.py), which flask-wtf's HTTPS Referer check
+        # would refuse; the CSRF token and SameSite cookies still guard every form
+        WTF_CSRF_SSL_STRICT=False,  # Retry-After tells a paused log-in when to try again
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        # Redis unreachable: count per process for a while rather than answer 500
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        # gzip only (every browser and HTTP client has it); level 1 packs JSON about 8 to 1 at a third
+        # of the default level's CPU, which matters more on a busy two-core machine than the last 15 %
+        COMPRESS_ALGORITHM="gzip",
+        COMPRESS_LEVEL=1,
+        COMPRESS_STREAMS=False,  # files are streamed as they are (flask-compress would not close them)
     )
     app.config.update({k: v for k, v in test_config.items() if k != "ENV"})
+    check_secret(settings, app.debug or app.testing)
     app.url_map.converters["int"] = IdConverter
 
     start_mappers()
     app.extensions["referral"] = Services(settings, app.config.get("CLOCK", utcnow))
 
-    from web import api, cli, errors, pages
+    from web import api, cli, errors, pages, security
     from web.extensions import api as smorest_api
-    from web.extensions import csrf, limiter, login_manager
+    from web.extensions import compress, csrf, limiter, login_manager
 
+    compress.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -86,5 +111,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register(smorest_api)
     pages.register(app)
     errors.register(app)
+    security.register(app)
     cli.register(app)
     return app

@@ -4,6 +4,20 @@ import re
 
 from marshmallow import Schema, ValidationError
 
+from referral.domain.clean import clean_text
+
+
+def unclean_field(values) -> tuple[str, str] | None:
+    """``(field, reason)`` for the first value of a form or query string holding a control character
+    (a NUL byte, say), else None. The fields the schemas read are cleaned there too
+    (``web.schemas.Text``); this covers the few a page reads directly (search, log-in)."""
+    for field, value in values.items(multi=True):
+        try:
+            clean_text(value, multiline=True)
+        except ValueError as err:
+            return field, str(err)
+    return None
+
 
 def split_list(text: str) -> list[str]:
     """Items typed one per line or separated by semicolons."""

@@ -4,16 +4,46 @@ from datetime import UTC
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
+from referral.domain.clean import clean_text
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
 
 REASON = validate.OneOf(list(REASONS), error="Must be one of: {choices}.")
 
 
-class Trimmed(fields.String):
-    """A string with surrounding white space removed."""
+class Text(fields.String):
+    """A string cleaned as it enters (:func:`referral.domain.clean.clean_text`): NFC, no invisible
+    format characters, no control characters (422 naming the field), line breaks only when
+    ``multiline``. Every text an API schema or a form reads is one of these.
+    """
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return clean_text(text, multiline=self.multiline)
+        except ValueError as err:
+            raise ValidationError(str(err)) from err
+
+
+class Trimmed(Text):
+    """A cleaned string with surrounding white space removed."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class Email(fields.Email):
+    """An email address, cleaned like :class:`Text` and trimmed before it is checked."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return clean_text(text).strip()
+        except ValueError as err:
+            raise ValidationError(str(err)) from err
 
 
 ID_MAX = 2**31 - 1  # the database's INTEGER: a larger id cannot exist, and would fail in the driver
@@ -36,14 +66,14 @@ class UtcDateTime(fields.DateTime):
 class ColleagueSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = Trimmed(required=True, validate=validate.Length(1, 200))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    email = Email(required=True, validate=validate.Length(max=320))
     specialties = fields.List(Trimmed(validate=validate.Length(1, 200)), required=True,
                               validate=validate.Length(min=1, error="Give at least one specialty."))
     target_clientele = Trimmed(load_default="", validate=validate.Length(max=2000))
     capacity = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=1000))
     location = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
     remote = fields.Boolean(load_default=True, truthy={True}, falsy={False})
-    dealbreakers = fields.List(fields.String(validate=REASON), load_default=list)
+    dealbreakers = fields.List(Text(validate=REASON), load_default=list)
     paused_until = fields.Date(allow_none=True, load_default=None)
     open_referrals = fields.Integer(dump_only=True)
 
@@ -85,7 +115,7 @@ class ColleaguePatchSchema(ColleagueSchema):
 
 
 class ColleagueQuerySchema(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=200))
+    q = Text(load_default="", validate=validate.Length(max=200))
 
 
 class ConnectionSchema(Schema):
@@ -94,27 +124,27 @@ class ConnectionSchema(Schema):
 
 class FactSchema(Schema):
     date = fields.Date(required=True)
-    text = Trimmed(required=True, validate=validate.Length(1, 1000))
+    text = Trimmed(required=True, multiline=True, validate=validate.Length(1, 1000))
 
 
 class ClientSchema(Schema):
     name = Trimmed(required=True, validate=validate.Length(1, 200))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    email = Email(required=True, validate=validate.Length(max=320))
     phone = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=100))
     company = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
     industry = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
     budget = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
     location = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=200))
-    needs = Trimmed(required=True, validate=validate.Length(1, 5000))
+    needs = Trimmed(required=True, multiline=True, validate=validate.Length(1, 5000))
 
 
 class HandoffSchema(Schema):
     client = fields.Nested(ClientSchema, required=True)
-    reasons = fields.List(fields.String(validate=REASON), required=True,
+    reasons = fields.List(Text(validate=REASON), required=True,
                           validate=validate.Length(min=1, error="Choose at least one reason."))
     facts = fields.List(fields.Nested(FactSchema), load_default=list, validate=validate.Length(max=50))
-    disclosure = Trimmed(required=True, validate=validate.Length(1, 5000))
-    exit_strategy = fields.String(load_default="refer_elsewhere",
+    disclosure = Trimmed(required=True, multiline=True, validate=validate.Length(1, 5000))
+    exit_strategy = Text(load_default="refer_elsewhere",
                                   validate=validate.OneOf(list(EXIT_STRATEGIES), error="Must be one of: {choices}."))
     finish_by = fields.Date(allow_none=True, load_default=None)
     auto_cascade = fields.Boolean(load_default=False, truthy={True}, falsy={False})
@@ -162,15 +192,15 @@ class ReferralSchema(Schema):
 
 
 class DeclineFormSchema(Schema):
-    reason = Trimmed(load_default="", validate=validate.Length(max=2000))
+    reason = Trimmed(load_default="", multiline=True, validate=validate.Length(max=2000))
 
 
 class LetterFormSchema(Schema):
     subject = Trimmed(required=True, validate=validate.Length(1, 300))
-    body = fields.String(required=True, validate=validate.Length(1, 20000))
+    body = Text(required=True, multiline=True, validate=validate.Length(1, 20000))
 
 
-__all__ = ["ColleagueOutSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ColleagueSchema", "ConnectionSchema", "HandoffSchema", "ValidationError"]
+__all__ = ["ColleagueOutSchema", "ColleaguePatchSchema", "ColleagueQuerySchema", "ColleagueSchema", "ConnectionSchema", "Email", "HandoffSchema", "Text", "Trimmed", "ValidationError"]
 
 
 class CandidateSchema(Schema):
@@ -232,5 +262,5 @@ class HandoffSummarySchema(Schema):
 
 
 class DisclosureRevisionSchema(Schema):
-    disclosure = Trimmed(required=True, validate=validate.Length(1, 5000))
+    disclosure = Trimmed(required=True, multiline=True, validate=validate.Length(1, 5000))
 __all__ += ["DeclineFormSchema", "LetterFormSchema", "OfferRequestSchema", "ReferralSchema"]

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from typing import Self
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["LogMailer", "MailError", "MailServerDown", "SmtpMailer", "mailer_for"]
+__all__ = ["LogMailer", "MailError", "MailServerDown", "SmtpMailer", "Unsendable", "mailer_for"]
 
 log = logging.getLogger("referral.mail")
 
@@ -24,6 +24,10 @@ class MailError(Exception):
 
 class MailServerDown(MailError):
     """The server cannot be reached at all: no other message of the batch will get through either."""
+
+
+class Unsendable(MailError):
+    """This message can never go out as it is (it cannot be built or encoded); trying again is pointless."""
 
 
 class SmtpMailer:
@@ -77,11 +81,19 @@ class SmtpMailer:
             self._conn = self._connect()
         try:
             self._conn.send_message(msg)
-        except (smtplib.SMTPServerDisconnected, OSError) as err:
+        except smtplib.SMTPNotSupportedError as err:  # e.g. a non-ASCII address without SMTPUTF8: never will
+            raise Unsendable(f"the mail server cannot carry this message: {err}") from err
+        except smtplib.SMTPServerDisconnected as err:
             self._conn = None
             raise MailServerDown(f"the mail server dropped the connection: {err}") from err
-        except smtplib.SMTPException as err:
+        except smtplib.SMTPException as err:  # before OSError, which it subclasses: one refusal is not an outage
             raise MailError(f"the mail server refused the message: {err}") from err
+        except OSError as err:
+            self._conn = None
+            raise MailServerDown(f"the mail server dropped the connection: {err}") from err
+        except (ValueError, TypeError, LookupError) as err:  # e.g. an address that cannot be encoded
+            self.__exit__()  # the conversation may be half way through a message: start afresh
+            raise Unsendable(f"the message cannot be sent: {err}") from err
 
 
 class LogMailer:

@@ -42,6 +42,7 @@ colleagues = Table(
     Column("added_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("removed_at", DateTime),  # soft removal: referrals and their history keep the row
 )
 
 members = Table(
@@ -49,8 +50,21 @@ members = Table(
     Column("id", Integer, primary_key=True),
     Column("colleague_id", Integer, ForeignKey("colleagues.id"), nullable=False, unique=True),
     Column("password_hash", String(300), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("session_key", String(64), nullable=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("last_used_at", DateTime),
+    UniqueConstraint("token_hash", name="uq_api_tokens_hash"),
 )
 
 connections = Table(
@@ -81,6 +95,7 @@ handoffs = Table(
     Column("auto_cascade", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("client_erased_at", DateTime),
 )
 
 disclosures = Table(
@@ -150,6 +165,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("claimed_until", DateTime),
     Column("sent_at", DateTime),
+    Column("failed_at", DateTime),  # cannot be built or sent, ever: not tried again
     Index("ix_outbox_due", "sent_at", "due_at"),
 )
 
@@ -172,7 +188,8 @@ changes = Table(
     "changes", metadata,
     Column("id", Integer, primary_key=True),
     Column("topic", String(20), nullable=False),
-    Column("ref_id", Integer, nullable=False),
+    Column("ref_id", Integer),  # rows written before 0006: one colleague each
+    Column("ref_ids", JSON),  # the colleagues one transaction changed (connections: either end)
     Column("at", DateTime, nullable=False),
 )
 
@@ -189,6 +206,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(model.Member, members, properties={
         "colleague": relationship(model.Colleague, lazy="joined"),
     })
+    mapper_registry.map_imperatively(model.ApiToken, api_tokens)
     mapper_registry.map_imperatively(model.Connection, connections)
     mapper_registry.map_imperatively(model.Disclosure, disclosures)
     mapper_registry.map_imperatively(model.Handoff, handoffs, properties={

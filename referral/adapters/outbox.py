@@ -10,6 +10,7 @@ a failed try moves ``due_at`` on with exponential backoff.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ __all__ = [
     "as_email",
     "backoff",
     "claim",
+    "header_safe",
     "mark_failed",
     "mark_logged",
     "mark_sent",
@@ -94,6 +96,7 @@ def queue(
 def _due(now: datetime):
     return and_(
         OUTBOX.c.sent_at.is_(None),
+        OUTBOX.c.failed_at.is_(None),
         OUTBOX.c.due_at <= now,
         OUTBOX.c.attempts < MAX_ATTEMPTS,
         or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
@@ -158,12 +161,16 @@ def mark_sent(session: Session, outbox_id: int, now: datetime) -> None:
     session.execute(insert(orm.outbox_attempts).values(outbox_id=outbox_id, at=now, error=None))
 
 
-def mark_failed(session: Session, outbox_id: int, attempts_before: int, error: str, now: datetime) -> None:
+def mark_failed(session: Session, outbox_id: int, attempts_before: int, error: str, now: datetime,
+                final: bool = False) -> None:
+    """Count a failed try; the row is due again after :func:`backoff`, or never when ``final``
+    (the message itself cannot be built or sent)."""
     tries = attempts_before + 1
     session.execute(
         update(OUTBOX)
         .where(OUTBOX.c.id == outbox_id)
-        .values(attempts=tries, last_error=error[:2000], claimed_until=None, due_at=now + backoff(tries))
+        .values(attempts=tries, last_error=error[:2000], claimed_until=None, due_at=now + backoff(tries),
+                failed_at=now if final else None)
     )
     session.execute(insert(orm.outbox_attempts).values(outbox_id=outbox_id, at=now, error=error[:2000]))
 
@@ -178,16 +185,30 @@ def mark_logged(session: Session, outbox_id: int, now: datetime) -> None:
     session.execute(insert(orm.outbox_attempts).values(outbox_id=outbox_id, at=now, error=LOGGED_NOTE))
 
 
+_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_safe(value: str) -> str:
+    """``value`` on one line: every run of control characters (a line break in an old name) becomes
+    one space, so a header can never be split or refused by the ``email`` package."""
+    return _UNSAFE_IN_HEADER.sub(" ", value or "").strip()
+
+
 def as_email(row, mail_from: str) -> EmailMessage:
-    """An outbox row (from :func:`claim`) as a MIME message: plain text, then HTML as the alternative."""
-    reply_to = getattr(row, "member_email", None)
+    """An outbox row (from :func:`claim`) as a MIME message: plain text, then HTML as the alternative.
+
+    Every header value goes through :func:`header_safe`: text stored before input was cleaned
+    (a name with a line break) still makes a valid message.
+    """
+    to_addr = header_safe(row.to_addr)
+    reply_to = header_safe(getattr(row, "member_email", None) or "")
     msg = EmailMessage()
-    msg["From"] = mail_from
-    msg["To"] = row.to_addr
-    if reply_to and reply_to != row.to_addr.lower():
+    msg["From"] = header_safe(mail_from)
+    msg["To"] = to_addr
+    if reply_to and reply_to != to_addr.lower():
         msg["Reply-To"] = reply_to
-    msg["Subject"] = row.subject
-    msg["Message-ID"] = row.message_id
+    msg["Subject"] = header_safe(row.subject)
+    msg["Message-ID"] = header_safe(row.message_id)
     msg["Date"] = format_datetime(row.created_at.replace(tzinfo=UTC))
     msg.set_content(row.text_body)
     msg.add_alternative(row.html_body, subtype="html")

@@ -20,7 +20,14 @@ class IllegalTransition(ReferralError):
 
 
 class Conflict(ReferralError):
-    """The request clashes with the current state (email already taken, colleague at capacity...)."""
+    """The request clashes with the current state (email already taken, colleague at capacity...).
+
+    ``errors``, when given, maps each field the clash is about to its messages.
+    """
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.errors = errors
 
 
 class Invalid(ReferralError):

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from referral.domain.lifecycle import check_transition
 
-__all__ = ["Colleague", "Connection", "Disclosure", "Fact", "Handoff", "Member", "Referral", "sha256"]
+__all__ = ["ApiToken", "Colleague", "Connection", "Disclosure", "Fact", "Handoff", "Member", "Referral", "sha256"]
 
 
 def sha256(text: str) -> str:
@@ -43,6 +43,7 @@ class Colleague:
         self.paused_until = paused_until
         self.added_by_id = added_by_id
         self.created_at = self.updated_at = now
+        self.removed_at: datetime | None = None
 
     def update(self, now: datetime, **fields) -> bool:
         """Apply the given editable fields; return True when anything changed."""
@@ -63,6 +64,10 @@ class Colleague:
             self.updated_at = now
         return changed
 
+    def remove(self, now: datetime) -> None:
+        """Take the colleague out of the network (never a candidate again); the row and history stay."""
+        self.removed_at = self.updated_at = now
+
     def is_paused(self, today: date) -> bool:
         """True while the colleague takes no referrals (paused until and including that day)."""
         return self.paused_until is not None and self.paused_until >= today
@@ -71,11 +76,20 @@ class Colleague:
 class Member:
     """A person who logs in and hands clients off; always backed by a :class:`Colleague`."""
 
-    def __init__(self, colleague: Colleague, password_hash: str, token_hash: str, now: datetime):
+    def __init__(self, colleague: Colleague, password_hash: str, session_key: str, now: datetime):
         self.colleague = colleague
         self.password_hash = password_hash
-        self.token_hash = token_hash
+        self.session_key = session_key
         self.created_at = now
+
+    def change_password(self, password_hash: str, session_key: str) -> None:
+        """A new password ends every session: the old key is in every cookie issued so far."""
+        self.password_hash = password_hash
+        self.end_sessions(session_key)
+
+    def end_sessions(self, session_key: str) -> None:
+        """Every login cookie carries the session key; a new one makes all of them stop working."""
+        self.session_key = session_key
 
     @property
     def name(self) -> str:
@@ -84,6 +98,27 @@ class Member:
     @property
     def email(self) -> str:
         return self.colleague.email
+
+
+class ApiToken:
+    """One of a member's API tokens: only its hash is kept; it works until it expires or is revoked."""
+
+    def __init__(self, member_id: int, name: str, token_hash: str, now: datetime, expires_at: datetime):
+        self.member_id = member_id
+        self.name = name
+        self.token_hash = token_hash
+        self.created_at = now
+        self.expires_at = expires_at
+        self.revoked_at: datetime | None = None
+        self.last_used_at: datetime | None = None
+
+    def works(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+    def revoke(self, now: datetime) -> None:
+        """Stop the token working from now on (revoking it twice keeps the first moment)."""
+        if self.revoked_at is None:
+            self.revoked_at = now
 
 
 class Connection:
@@ -134,6 +169,7 @@ class Handoff:
         self.auto_cascade = auto_cascade
         self.created_at = self.updated_at = now
         self.disclosures = [Disclosure(1, disclosure, now)]
+        self.client_erased_at: datetime | None = None
 
     @property
     def disclosure(self) -> Disclosure:
@@ -149,6 +185,25 @@ class Handoff:
         self.disclosures.append(new)
         self.updated_at = now
         return new
+
+    ERASED = "[erased]"
+
+    def erase_client(self, now: datetime) -> bool:
+        """Blank the client's personal data, the facts' texts and every disclosure text.
+
+        Dates, codes and each disclosure's SHA-256 stay: the record of what a colleague
+        acknowledged survives. Returns False when it was erased already.
+        """
+        if self.client_erased_at is not None:
+            return False
+        self.client_name = self.client_email = self.client_needs = self.ERASED
+        for key in ("phone", "company", "budget", "location"):
+            setattr(self, f"client_{key}", None)
+        self.facts = [{**f, "text": self.ERASED} for f in self.facts]
+        for d in self.disclosures:
+            d.text = self.ERASED  # sha256 is kept on purpose
+        self.client_erased_at = self.updated_at = now
+        return True
 
     CLIENT_KEYS = ("name", "email", "phone", "company", "industry", "budget", "location", "needs")
 

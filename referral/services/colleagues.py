@@ -1,71 +1,138 @@
-"""Use cases of the colleague directory: add, edit, pause, delete, connect, import.
+"""Use cases of the colleague directory: add, edit, pause, remove, connect (CSV import: ``colleague_import``).
 
-Values arrive already validated for shape (the web layer's schemas); the rules
-that need the database (an email unique in the network, who may edit whom) live here.
+Values arrive already validated for shape (the web layer's schemas); the rules that need
+the database live here: an email unique in the network, and the ownership model of
+``referral/domain/ownership.py`` (who may edit which field, and when).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
 
+from referral.adapters import orm
+from referral.adapters import outbox as outbox_table
 from referral.adapters.uow import UnitOfWork
+from referral.config import Settings
 from referral.domain.errors import Conflict, Invalid, NotFound
+from referral.domain.lifecycle import OPEN_STATUSES
 from referral.domain.model import Colleague, Connection, Member
+from referral.domain.ownership import manages, refused_changes
+from referral.services import mailbox
+
+TAKEN = "A colleague with this email is already in the network."
 
 
-def _email_taken(uow: UnitOfWork, email: str, except_id: int | None = None) -> bool:
-    q = select(Colleague.id).where(Colleague.email == email.strip().lower())
+def _holder_of(uow: UnitOfWork, email: str, except_id: int | None = None) -> Colleague | None:
+    """The colleague (removed ones included: the row keeps its email) who has this email."""
+    q = select(Colleague).where(Colleague.email == email.strip().lower())
     if except_id is not None:
         q = q.where(Colleague.id != except_id)
-    return uow.session.scalar(q) is not None
+    return uow.session.scalar(q)
+
+
+def _is_member(session, colleague_id: int) -> bool:
+    return session.scalar(select(Member.id).where(Member.colleague_id == colleague_id)) is not None
+
+
+def _open_referrals(session, colleague_id: int) -> int:
+    R = orm.referrals
+    return session.scalar(
+        select(func.count()).select_from(R).where(R.c.to_id == colleague_id, R.c.status.in_(OPEN_STATUSES)))
 
 
 def _editable(uow: UnitOfWork, member_id: int, colleague_id: int) -> Colleague:
-    """The colleague if this member may change it (they added it, or it is them), else NotFound."""
-    member = uow.session.get(Member, member_id)
-    colleague = uow.session.get(Colleague, colleague_id)
-    if member is None or colleague is None or member.colleague_id not in (colleague.added_by_id, colleague.id):
+    """The colleague, locked until commit, if this member manages it (see ``ownership.manages``); else NotFound.
+
+    The lock holds the count of open offers still while an edit is checked against it (an offer
+    locks the same row).
+    """
+    s = uow.session
+    member = s.get(Member, member_id)
+    colleague = s.get(Colleague, colleague_id, with_for_update=True, populate_existing=True)
+    if (member is None or colleague is None or colleague.removed_at is not None
+            or not manages(member.colleague_id, colleague_id=colleague.id, added_by_id=colleague.added_by_id,
+                           is_member=_is_member(s, colleague.id))):
         raise NotFound(f"no colleague {colleague_id} that you manage")
     return colleague
 
 
 def add_colleague(uow: UnitOfWork, member_id: int, fields: dict, now: datetime) -> int:
-    """Add a colleague to the network and return its id; a taken email raises ``Invalid``."""
+    """Add a colleague to the network and return its id; a taken email raises ``Invalid``.
+
+    The email of a removed colleague brings that record back, with the new fields, managed
+    by the member who added it again (their referral history stays attached).
+    """
     with uow:
-        if _email_taken(uow, fields["email"]):
-            raise Invalid({"email": ["A colleague with this email is already in the network."]})
         member = uow.session.get(Member, member_id)
-        colleague = Colleague(**fields, added_by_id=member.colleague_id if member else None, now=now)
-        uow.session.add(colleague)
-        uow.session.flush()
-        uow.record_change("colleague", colleague.id, now)
+        adder = member.colleague_id if member else None
+        colleague = _holder_of(uow, fields["email"])
+        if colleague is not None and colleague.removed_at is None:
+            raise Invalid({"email": [TAKEN]})
+        if colleague is None:
+            colleague = Colleague(**fields, added_by_id=adder, now=now)
+            uow.session.add(colleague)
+            uow.session.flush()
+        else:
+            colleague.update(now, **fields)
+            colleague.added_by_id, colleague.removed_at = adder, None
         uow.commit()
         return colleague.id
 
 
-def edit_colleague(uow: UnitOfWork, member_id: int, colleague_id: int, fields: dict, now: datetime) -> None:
-    """Change some fields (pausing is ``paused_until``); unknown or foreign colleague: ``NotFound``."""
+def edit_colleague(uow: UnitOfWork, settings: Settings, member_id: int, colleague_id: int, fields: dict,
+                   now: datetime) -> None:
+    """Change some fields (pausing is ``paused_until``) of a colleague the member manages.
+
+    Raises ``NotFound`` for an unknown colleague or one the member does not manage, ``Invalid``
+    for an email another colleague has, and ``Conflict`` naming the field for an email change
+    while offers to the colleague are open, or a capacity below them. When the email does
+    change, every other member with referrals to this colleague is told by mail.
+    """
     with uow:
+        s = uow.session
         colleague = _editable(uow, member_id, colleague_id)
-        if "email" in fields and _email_taken(uow, fields["email"], except_id=colleague_id):
-            raise Invalid({"email": ["A colleague with this email is already in the network."]})
+        if "email" in fields and _holder_of(uow, fields["email"], except_id=colleague_id) is not None:
+            raise Invalid({"email": [TAKEN]})
+        refused = refused_changes(fields, email=colleague.email, capacity=colleague.capacity,
+                                  open_referrals=_open_referrals(s, colleague_id))
+        if refused:
+            raise Conflict(" ".join(m for ms in refused.values() for m in ms), refused)
+        old_email = colleague.email
         if colleague.update(now, **fields):
-            uow.record_change("colleague", colleague_id, now)
+            if colleague.email != old_email:
+                _tell_members_of_new_email(s, settings, colleague, old_email, member_id, now)
         uow.commit()
 
 
+def _tell_members_of_new_email(s, settings: Settings, colleague: Colleague, old_email: str,
+                               editor_id: int, now: datetime) -> None:
+    """Queue a note to each other member who has referred a client to ``colleague``."""
+    R = orm.referrals
+    editor = s.get(Member, editor_id)
+    told = s.scalars(
+        select(Member).where(Member.colleague_id.in_(select(R.c.from_id).where(R.c.to_id == colleague.id)),
+                             Member.id != editor_id).order_by(Member.id)).all()
+    for member in told:
+        mail = mailbox.colleague_email_changed(
+            member_name=member.name, member_email=member.email, colleague_name=colleague.name,
+            old_email=old_email, new_email=colleague.email, changed_by=editor.name)
+        outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=member.id, referral_id=None)
+
+
 def delete_colleague(uow: UnitOfWork, member_id: int, colleague_id: int, now: datetime) -> None:
-    """Remove a colleague the member manages; a member's own record cannot be deleted."""
+    """Take a colleague the member manages out of the network; the record and its history stay.
+
+    A removed colleague is never a candidate and never offered again; referrals already
+    made to them (any member's) keep working. A member's own record cannot be removed
+    (``Conflict``); a colleague the member does not manage answers ``NotFound``.
+    """
     with uow:
         colleague = _editable(uow, member_id, colleague_id)
-        if uow.session.scalar(select(Member.id).where(Member.colleague_id == colleague_id)):
+        if _is_member(uow.session, colleague_id):
             raise Conflict("a member's own record cannot be deleted")
-        uow.session.delete(colleague)
-        uow.record_change("colleague", colleague_id, now)
+        colleague.remove(now)
         uow.commit()
 
 
@@ -73,7 +140,8 @@ def connect(uow: UnitOfWork, member_id: int, colleague_id: int, now: datetime) -
     """Record that the member knows the colleague; True if new, False if already known."""
     with uow:
         member = uow.session.get(Member, member_id)
-        if uow.session.get(Colleague, colleague_id) is None:
+        colleague = uow.session.get(Colleague, colleague_id)
+        if colleague is None or colleague.removed_at is not None:
             raise NotFound(f"no colleague {colleague_id}")
         if colleague_id == member.colleague_id:
             raise Invalid({"colleague_id": ["You cannot connect to yourself."]})
@@ -82,75 +150,8 @@ def connect(uow: UnitOfWork, member_id: int, colleague_id: int, now: datetime) -
         if known:
             return False
         uow.session.add(Connection(a, b, now))
-        uow.record_change("connection", colleague_id, now)
         uow.commit()
         return True
-
-
-@dataclass
-class ImportReport:
-    """What an import did: counts, and every rejected line with its reasons."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-
-
-def import_colleagues(uow: UnitOfWork, member_id: int, rows: Iterable[tuple[int, dict | str]],
-                      now: datetime, progress: Callable[[int], None] = lambda n: None,
-                      batch: int = 500) -> ImportReport:
-    """Upsert validated rows by email, in batches; rows given as a string are rejections.
-
-    ``rows`` yields ``(line_number, fields)`` for good rows and ``(line_number, reason)``
-    for rows the caller already found bad. Running the same file twice changes nothing.
-    """
-    report = ImportReport()
-    pending: list[tuple[int, dict]] = []
-
-    def flush() -> None:
-        with uow:
-            s = uow.session
-            member = s.get(Member, member_id) if member_id else None
-            emails = [f["email"].strip().lower() for _, f in pending]
-            existing = {c.email: c for c in s.scalars(select(Colleague).where(Colleague.email.in_(emails)))}
-            for _, fields in pending:
-                email = fields["email"].strip().lower()
-                colleague = existing.get(email)
-                if colleague is None:
-                    colleague = Colleague(**fields, added_by_id=member.colleague_id if member else None, now=now)
-                    s.add(colleague)
-                    s.flush()
-                    existing[email] = colleague
-                    report.created += 1
-                elif colleague.update(now, **fields):
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                    continue
-                uow.record_change("colleague", colleague.id, now)
-            uow.commit()
-        progress(len(pending))
-        pending.clear()
-
-    seen: dict[str, int] = {}
-    for line, row in rows:
-        if isinstance(row, str):
-            report.rejected.append((line, row))
-            progress(1)
-            continue
-        email = row["email"].strip().lower()
-        if email in seen:
-            report.rejected.append((line, f"email: {email} already appears on line {seen[email]}"))
-            progress(1)
-            continue
-        seen[email] = line
-        pending.append((line, row))
-        if len(pending) >= batch:
-            flush()
-    if pending:
-        flush()
-    return report
 
 
 def count(uow: UnitOfWork) -> int:

@@ -4,6 +4,10 @@
 own transaction, so a crash anywhere loses nothing: an unsent message stays due, and a
 claimed one becomes due again when its lease runs out.
 
+A message that fails counts an attempt and is tried again later with backoff; one that can
+never go out (it cannot be built or encoded) ends as failed at once. Either way the rest of
+the batch goes on.
+
 Delivery is at least once: a worker killed after the mail server took a message but
 before the row was marked sent leaves that one message to be sent again once the lease
 has run out. Nothing else is sent twice: a worker starts no message after its lease's
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from referral.adapters import outbox
-from referral.adapters.mailer import LogMailer, MailError, MailServerDown, SmtpMailer
+from referral.adapters.mailer import LogMailer, MailError, MailServerDown, SmtpMailer, Unsendable
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.services import offers, sync
@@ -43,8 +47,16 @@ class WorkReport:
     def __str__(self) -> str:
         return (
             f"{self.expired} offers expired, {self.reminded} reminders queued, {self.sent} messages sent, "
-            f"{self.failed} failed (will retry), {self.logged} printed to the log"
+            f"{self.failed} failed, {self.logged} printed to the log"
         )
+
+
+def _build(row, mail_from: str):
+    """The row as a message, or ``Unsendable``: one row that cannot be built never stops the batch."""
+    try:
+        return outbox.as_email(row, mail_from)
+    except Exception as err:  # whatever old data does to the email package, the batch goes on
+        raise Unsendable(f"the message cannot be built: {err}") from err
 
 
 def work_once(
@@ -75,18 +87,20 @@ def work_once(
                 log.warning("lease running out: %d messages of this batch left for the next round", len(rows) - n)
                 break
             error = str(down) if down else None
+            final = False
             if down is None:
                 try:
-                    mailer.send(outbox.as_email(row, settings.mail_from))
+                    mailer.send(_build(row, settings.mail_from))
                 except MailError as err:
-                    error = str(err)
+                    error, final = str(err), isinstance(err, Unsendable)
                     if isinstance(err, MailServerDown):
                         down = err  # the rest of the batch waits for the next round
             with uow:
                 if error is not None:
-                    outbox.mark_failed(uow.session, row.id, row.attempts, error, clock())
+                    outbox.mark_failed(uow.session, row.id, row.attempts, error, clock(), final=final)
                     report.failed += 1
-                    log.warning("message %s to %s not sent: %s", row.id, row.to_addr, error)
+                    log.warning("message %s to %s not sent%s: %s", row.id, row.to_addr,
+                                " and not tried again" if final else "", error)
                 elif mailer.sends_for_real:
                     outbox.mark_sent(uow.session, row.id, clock())
                     report.sent += 1

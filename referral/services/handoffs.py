@@ -1,15 +1,15 @@
 """Use cases of an outgoing client: submit the handoff, rank colleagues for it, revise the disclosure.
 
-Ranking uses a per-process :class:`MatchState` (the matching index and the "knows"
-graph), kept current through the change feed, so no request rebuilds anything.
+Ranking uses a per-process :class:`MatchState` (the matching index, with the "knows" graph
+of :class:`~referral.services.network.NetworkGraph`), kept current through the process's one
+change feed (:class:`~referral.services.sync.LiveState`). It is loaded before a worker takes
+traffic (``gunicorn.conf.py``), so no request builds it.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
-import networkx as nx
 from sqlalchemy import insert, select
 
 from referral.adapters import orm
@@ -18,10 +18,12 @@ from referral.domain.errors import Conflict, NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
 from referral.domain.model import Fact, Handoff
 from referral.services.ledger import sent_to
+from referral.services.network import NetworkGraph
 from referral.services.queries import member_colleague_id, open_referral_counts
-from referral.services.sync import ChangeFeed
+from referral.services.sync import Changes, LiveState
 
-C, K, R = orm.colleagues, orm.connections, orm.referrals
+C, R = orm.colleagues, orm.referrals
+IN_NETWORK = C.c.removed_at.is_(None)  # a removed colleague is never a candidate
 
 
 def profile_of(row) -> Profile:
@@ -32,46 +34,39 @@ def profile_of(row) -> Profile:
 
 
 class MatchState:
-    """This process's matching index and connection graph, following the change feed."""
+    """This process's matching index and connection graph, following its one change feed.
 
-    def __init__(self):
-        self.feed = ChangeFeed()
+    ``MatchState(network)`` shares the network graph (and its feed and lock) with the
+    graph views; ``MatchState()`` makes its own.
+    """
+
+    def __init__(self, network: NetworkGraph | None = None):
+        self.network = network or NetworkGraph(LiveState())
+        self.live = self.network.live
+        self.lock = self.live.lock
         self.index = MatchIndex()
-        self.graph = nx.Graph()
-        self.lock = threading.RLock()  # the index is not thread-safe: rank and update under it
+        self.live.follow(self)
+
+    @property
+    def graph(self):
+        """Who knows whom (the network graph's, shared)."""
+        return self.network.graph
 
     def refresh(self, session, now: datetime) -> None:
         """Apply what changed in the database since the last call (everything, the first time)."""
-        with self.lock:
-            changes = self.feed.poll(session, now)
-            if changes.full:
-                self.index = MatchIndex(profile_of(r) for r in session.execute(select(C)))
-                self.graph = nx.Graph()
-                self.graph.add_nodes_from(self.index_ids(session))
-                self.graph.add_edges_from(session.execute(select(K.c.a_id, K.c.b_id)).all())
-                return
-            if changes.colleagues:
-                rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues)))}
-                for cid in changes.colleagues:
-                    if cid in rows:
-                        self.index.upsert(profile_of(rows[cid]))
-                        self.graph.add_node(cid)
-                    else:
-                        self.index.remove(cid)
-                        if cid in self.graph:
-                            self.graph.remove_node(cid)
-            if changes.connections:
-                touched = changes.connections
-                for cid in touched:
-                    if cid in self.graph:
-                        self.graph.remove_edges_from(list(self.graph.edges(cid)))
-                edges = session.execute(select(K.c.a_id, K.c.b_id).where(
-                    K.c.a_id.in_(touched) | K.c.b_id.in_(touched))).all()
-                self.graph.add_edges_from(edges)
+        self.live.refresh(session, now)
 
-    @staticmethod
-    def index_ids(session) -> list[int]:
-        return list(session.scalars(select(C.c.id)))
+    def apply(self, session, changes: Changes) -> None:
+        if changes.full:
+            self.index = MatchIndex(profile_of(r) for r in session.execute(select(C).where(IN_NETWORK)))
+            return
+        if changes.colleagues:
+            rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues), IN_NETWORK))}
+            for cid in changes.colleagues:
+                if cid in rows:
+                    self.index.upsert(profile_of(rows[cid]))
+                else:
+                    self.index.remove(cid)
 
 
 def _owned(session, member_id: int, handoff_id: int) -> Handoff:
@@ -142,11 +137,13 @@ def revise_client(uow: UnitOfWork, member_id: int, handoff_id: int, client: dict
 
     Every changed field is kept in ``client_changes`` with its old and new value; returns how
     many changed. Another member's handoff raises ``NotFound``; a client a colleague already
-    accepted raises ``Conflict`` (the colleague holds the details now).
+    accepted, or whose data was erased, raises ``Conflict``.
     """
     with uow:
         s = uow.session
         handoff = _owned(s, member_id, handoff_id)
+        if handoff.client_erased_at is not None:
+            raise Conflict("The client's personal data was erased, so there are no details left to correct.")
         if s.scalar(select(R.c.id).where(R.c.handoff_id == handoff_id, R.c.status.in_(("accepted", "completed")))):
             raise Conflict("A colleague has accepted this client, so their details can no longer be changed here.")
         changed = handoff.revise_client(client, now)

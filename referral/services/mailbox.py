@@ -19,6 +19,7 @@ from referral.domain.vocab import REASONS
 __all__ = [
     "accepted_to_colleague",
     "accepted_to_member",
+    "colleague_email_changed",
     "declined_to_member",
     "expired_to_member",
     "letter_to_client",
@@ -332,6 +333,22 @@ def withdrawn_to_colleague(*, member_name: str, colleague_name: str, colleague_e
         P("Thank you for your time."),
     ]
     return render("withdrawn_colleague", colleague_email, f"{member_name} withdrew the offer", blocks)
+
+
+def colleague_email_changed(
+    *, member_name: str, member_email: str, colleague_name: str, old_email: str, new_email: str, changed_by: str
+) -> OutgoingMail:
+    """To a member who referred clients to a colleague whose email another member just changed."""
+    blocks = [
+        P(f"Hello {first_name(member_name)},"),
+        P(f"{changed_by} changed the email of {colleague_name}, a colleague you have referred clients to."),
+        DL((("Before", old_email), ("Now", new_email))),
+        P(
+            "Mail about your referrals to them goes to the new address from now on. If this looks wrong, "
+            f"check with {colleague_name} before you offer them another client."
+        ),
+    ]
+    return render("colleague_email_changed", member_email, f"{colleague_name} has a new email address", blocks)
 
 
 def letter_to_client(*, letter: Letter, client_email: str) -> OutgoingMail:

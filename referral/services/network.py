@@ -2,17 +2,18 @@
 
 Each process (gunicorn worker) holds one :class:`NetworkGraph`: a networkx graph of
 colleagues and who knows whom, loaded in full once, then patched from the ``changes``
-log (:class:`~referral.services.sync.ChangeFeed`) before every answer: usually one
-indexed query that finds nothing. So a colleague or connection added through one
-worker shows in the next answer of any other. Referral flows change too often to
-cache; each answer reads them for the colleagues in view only (the whole network's
-when asked for it), which the benchmark in ``bench/network_bench.py`` measures.
+log before every answer (the process's one :class:`~referral.services.sync.LiveState`,
+shared with the matching index): usually one indexed query that finds nothing. So a colleague or connection added through one
+worker shows in the next answer of any other. A neighbourhood's referral flows are read
+for the colleagues in view; the whole network's flow edges are kept per process like the
+graph and dropped whenever the log names a changed referral or colleague, so the whole
+view costs a walk over the graph, not a read of every referral
+(``bench/network_bench.py`` measures both).
 """
 
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,11 +26,12 @@ from referral.domain import network as net
 from referral.domain.errors import Invalid, NotFound
 from referral.domain.ledger import COUNTED_STATUSES
 from referral.services.queries import member_colleague_id, open_referral_counts
-from referral.services.sync import ChangeFeed
+from referral.services.sync import Changes, LiveState
 
 __all__ = ["MAX_DEPTH", "NetworkGraph", "ViewQuery", "build_graph", "gexf", "graphml", "network_view"]
 
 C, K, R = orm.colleagues, orm.connections, orm.referrals
+IN_NETWORK = C.c.removed_at.is_(None)  # removed colleagues keep their history but leave the graph
 MAX_DEPTH = 4
 _PROFILE = (C.c.id, C.c.name, C.c.specialties, C.c.capacity, C.c.location, C.c.remote, C.c.paused_until)
 # IN lists above this size cost more than reading every counted referral and filtering
@@ -44,44 +46,55 @@ def _attrs(row) -> dict:
 def build_graph(session) -> nx.Graph:
     """The whole network from the database: colleagues and who knows whom."""
     g = nx.Graph()
-    g.add_nodes_from((row.id, _attrs(row)) for row in session.execute(select(*_PROFILE)))
-    g.add_edges_from(session.execute(select(K.c.a_id, K.c.b_id)))
+    g.add_nodes_from((row.id, _attrs(row)) for row in session.execute(select(*_PROFILE).where(IN_NETWORK)))
+    g.add_edges_from((a, b) for a, b in session.execute(select(K.c.a_id, K.c.b_id)) if a in g and b in g)
     return g
 
 
 class NetworkGraph:
-    """One process's copy of the network graph, patched from the change feed.
+    """One process's copy of the network graph, patched from its :class:`LiveState`.
 
     Use :meth:`current` under :attr:`lock`; the graph must not be read while another
     thread patches it.
     """
 
-    def __init__(self, feed: ChangeFeed | None = None):
-        self.feed = feed or ChangeFeed()
+    def __init__(self, live: LiveState | None = None):
+        self.live = live or LiveState()
+        self.lock = self.live.lock
         self.graph = nx.Graph()
-        self.lock = threading.RLock()
-        self.full_loads = 0
+        self._flow_edges: list[dict] | None = None  # the whole network's, until a referral changes
+        self.live.follow(self)
 
     def current(self, session, now: datetime) -> nx.Graph:
         """The graph with every change committed so far applied (hold :attr:`lock`)."""
-        changes = self.feed.poll(session, now)
+        self.live.refresh(session, now)
+        return self.graph
+
+    def flow_edges(self, session) -> list[dict]:
+        """Referral and return edges of the whole network (hold :attr:`lock`; read-only)."""
+        if self._flow_edges is None:
+            nodes = set(self.graph)
+            self._flow_edges = net.flow_edges(_flows(session, nodes), nodes)
+        return self._flow_edges
+
+    def apply(self, session, changes: Changes) -> None:
+        if changes.full or changes.referrals or changes.colleagues:  # a deleted colleague takes flows along
+            self._flow_edges = None
         if changes.full:
             self.graph = build_graph(session)
-            self.full_loads += 1
-            return self.graph
+            return
         if changes.colleagues:
             self._reload_colleagues(session, changes.colleagues)
         if changes.connections:
             self._reload_edges(session, changes.connections)
-        return self.graph
 
     def _reload_colleagues(self, session, ids: set[int]) -> None:
-        rows = {row.id: row for row in session.execute(select(*_PROFILE).where(C.c.id.in_(sorted(ids))))}
+        rows = {row.id: row for row in session.execute(select(*_PROFILE).where(C.c.id.in_(sorted(ids)), IN_NETWORK))}
         for cid in ids:
             if cid in rows:
                 self.graph.add_node(cid, **_attrs(rows[cid]))
             elif cid in self.graph:
-                self.graph.remove_node(cid)  # deleted, with its connections
+                self.graph.remove_node(cid)  # removed from the network, with its connections
 
     def _reload_edges(self, session, ids: set[int]) -> None:
         ids = sorted(ids)
@@ -93,7 +106,8 @@ class NetworkGraph:
         for a, b in pairs:
             if a not in g or b not in g:  # a colleague added in a change not polled yet
                 self._reload_colleagues(session, {a, b} - set(g))
-            g.add_edge(a, b)
+            if a in g and b in g:  # a removed colleague stays out of the graph
+                g.add_edge(a, b)
 
 
 @dataclass(frozen=True)
@@ -114,10 +128,10 @@ def _counterparts(session, me: int) -> set[int]:
     return {x for pair in session.execute(q) for x in pair}
 
 
-def _flows(session, nodes: set[int], whole: bool) -> list[net.ReferralRow]:
+def _flows(session, nodes: set[int]) -> list[net.ReferralRow]:
     q = select(R.c.id, R.c.from_id, R.c.to_id, R.c.return_of_id, R.c.return_path).where(
         R.c.status.in_(COUNTED_STATUSES))
-    if not whole and len(nodes) <= _IN_LIMIT:
+    if len(nodes) <= _IN_LIMIT:
         q = q.where(R.c.from_id.in_(bindparam("ids", expanding=True)))
         rows = session.execute(q, {"ids": sorted(nodes)})
     else:
@@ -177,7 +191,12 @@ def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: Vi
             nodes = [net.node_json(n, attrs[n], open_counts.get(n, 0), today, hops=hops[n],
                                    degree=degree[n], me=n == me, mine=n in mine) for n in sorted(keep)]
             edges = net.knows_edges(g, keep)
-        edges += net.flow_edges(_flows(s, keep, query.all), keep)
+            whole = query.all or len(keep) > _IN_LIMIT
+            if whole:
+                # the flow edges among keep are the whole network's with both ends in keep
+                edges += [e for e in graph.flow_edges(s) if e["source"] in keep and e["target"] in keep]
+        if not whole:
+            edges += net.flow_edges(_flows(s, keep), keep)
     return {"center": center, "nodes": nodes, "edges": edges}
 
 

@@ -102,6 +102,8 @@ def _mail_rows(session, where, with_links: bool = False) -> list[dict]:
     for row in rows:
         if row.sent_at:
             state = "sent"
+        elif row.failed_at:
+            state = "failed"
         elif row.last_error == LOGGED_NOTE:
             state = "printed to the log (no SMTP server set)"
         elif row.attempts >= MAX_ATTEMPTS:

@@ -102,6 +102,8 @@ def breaks_hard_rule(
 ) -> str | None:
     if colleague.id == member_colleague_id:
         return "You cannot offer a client to yourself."
+    if colleague.removed_at is not None:
+        return f"{colleague.name} is no longer in the network."
     if open_count >= colleague.capacity:
         return (
             f"{colleague.name} has no free place: {open_count} open referral"

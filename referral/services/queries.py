@@ -7,8 +7,16 @@ from sqlalchemy import String, cast, func, or_, select
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.lifecycle import OPEN_STATUSES
+from referral.domain.ownership import manages
 
 C = orm.colleagues
+#: the directory: colleagues not removed, each with the member whose own record it is (if any)
+_DIRECTORY = (select(C, orm.members.c.id.label("own_member_id"))
+              .outerjoin(orm.members, orm.members.c.colleague_id == C.c.id).where(C.c.removed_at.is_(None)))
+
+
+def _manageable(me: int, row) -> bool:
+    return manages(me, colleague_id=row.id, added_by_id=row.added_by_id, is_member=row.own_member_id is not None)
 
 
 def colleague_row(row, open_count: int = 0, manageable: bool = False) -> dict:
@@ -36,7 +44,8 @@ def member_colleague_id(session, member_id: int) -> int:
 
 def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
                     per_page: int = 20) -> tuple[list[dict], int]:
-    """One page of the directory, searched by name, specialty or clientele; and the total.
+    """One page of the directory (removed colleagues left out), searched by name, specialty or clientele;
+    and the total.
 
     A page past the end is empty, however far past: the offset never reaches the database's limit.
     """
@@ -50,23 +59,24 @@ def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
             where.append(or_(func.lower(C.c.name).like(like), func.lower(C.c.target_clientele).like(like),
                              func.lower(cast(C.c.specialties, String)).like(like),
                              func.lower(func.coalesce(C.c.location, "")).like(like)))
-        total = s.scalar(select(func.count()).select_from(C).where(*where))
+        total = s.scalar(select(func.count()).select_from(C).where(C.c.removed_at.is_(None), *where))
         if offset >= total:
             return [], total
-        rows = s.execute(select(C).where(*where).order_by(func.lower(C.c.name), C.c.id)
+        rows = s.execute(_DIRECTORY.where(*where).order_by(func.lower(C.c.name), C.c.id)
                          .limit(per_page).offset(offset)).all()
         counts = open_referral_counts(s, [r.id for r in rows])
-        return [colleague_row(r, counts.get(r.id, 0), me in (r.added_by_id, r.id)) for r in rows], total
+        return [colleague_row(r, counts.get(r.id, 0), _manageable(me, r)) for r in rows], total
 
 
 def get_colleague(uow: UnitOfWork, member_id: int, colleague_id: int) -> dict | None:
+    """One colleague of the directory, with ``manageable`` for this member; None if unknown or removed."""
     with uow.reading():
         s = uow.session
-        row = s.execute(select(C).where(C.c.id == colleague_id)).first()
+        row = s.execute(_DIRECTORY.where(C.c.id == colleague_id)).first()
         if row is None:
             return None
         me = member_colleague_id(s, member_id)
-        return colleague_row(row, open_referral_counts(s, [row.id]).get(row.id, 0), me in (row.added_by_id, row.id))
+        return colleague_row(row, open_referral_counts(s, [row.id]).get(row.id, 0), _manageable(me, row))
 
 
 def handoff_status(offer_statuses) -> str:

@@ -29,7 +29,6 @@ def load_history(uow: UnitOfWork, folder: Path, now: datetime) -> tuple[int, int
             if (a, b) not in pairs:
                 pairs.add((a, b))
                 s.add(Connection(a, b, now))
-                uow.record_change("connection", b, now)
         by_line: dict[int, Referral] = {}
         flows: list[Flow] = []  # the counted history so far, for returns through the network
         for line, row in enumerate(_rows(folder / "referrals.csv"), start=1):

@@ -127,3 +127,32 @@ def test_the_migrations_and_the_tables_the_code_uses_never_drift_apart(database_
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_import_reports_overlong_cells_bad_bytes_and_control_characters_by_line_and_keeps_every_good_row(
+        runner, client, member, tmp_path):
+    lines = [b"name,email,specialties"]
+    lines += [f"Person {n},p{n}@example.org,bookkeeping".encode() for n in range(2, 602)]
+    lines[300] = b'Long Cell,long@example.org,"' + b"x" * 140_000 + b'"'  # over the csv module's 131,072
+    lines[400] = b"Caf\xe9 Latin1,latin@example.org,bookkeeping"  # not UTF-8
+    lines[500] = b"Nul\x00Name,nul@example.org,bookkeeping"  # PostgreSQL cannot store NUL
+    lines[550] = b"Spaced Out,  spaced@example.org  ,bookkeeping"
+    path = tmp_path / "colleagues.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    r = runner.invoke(args=["colleagues", "import", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "597 created, 0 updated, 0 unchanged, 3 rejected" in r.output
+    for line, word in [(301, "131,072"), (401, "UTF-8"), (501, "control characters")]:
+        assert any(out.startswith(f"line {line}:") and word in out for out in r.output.splitlines()), (line, r.output)
+    assert client.get("/api/colleagues?q=spaced", headers=member.headers).get_json()[0]["email"] == "spaced@example.org"
+    assert client.get("/api/colleagues?q=Person 600", headers=member.headers).get_json()
+
+
+def test_import_reads_utf16_and_names_the_line_of_a_broken_utf16_file(runner, client, member, tmp_path):
+    path = tmp_path / "colleagues.csv"
+    path.write_text("name,email,specialties\nZoë Ruiz,zoe@example.org,tax\n", encoding="utf-16")
+    r = runner.invoke(args=["colleagues", "import", str(path)])
+    assert r.exit_code == 0 and "1 created" in r.output, r.output
+    path.write_bytes(path.read_bytes() + "Ben,ben@example.org,tax\n".encode("utf-16-le") + b"\x00\xd8")
+    r = runner.invoke(args=["colleagues", "import", str(path)])
+    assert r.exit_code == 1 and "line 4 is not valid UTF-16" in r.output and "Traceback" not in r.output, r.output

@@ -95,7 +95,7 @@ def outbox_rows(app):
 
 def worker_process(database_url: str, smtp_url: str, *args: str) -> subprocess.Popen:
     """``flask --app web outbox work``, as the Procfile runs it."""
-    env = {**os.environ, "DATABASE_URL": database_url, "SMTP_URL": smtp_url, "SECRET_KEY": "test-secret-key"}
+    env = {**os.environ, "DATABASE_URL": database_url, "SMTP_URL": smtp_url, "SECRET_KEY": "test-secret-key-16+"}
     flask = str(Path(sys.executable).with_name("flask"))
     return subprocess.Popen([flask, "--app", "web", "outbox", "work", "--interval", "0.2", *args], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

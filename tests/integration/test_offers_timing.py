@@ -140,7 +140,7 @@ def test_the_reminder_and_expiry_periods_come_from_the_environment(
         from tests.integration.conftest import CLIENT
 
         svc = app.extensions["referral"]
-        me, token = create_member(svc.uow(), "Mo Said", "mo@example.com", "pw-123456", clock())
+        me, token = create_member(svc.uow(), "Mo Said", "mo@example.com", "pw-1234567890", clock())
         with svc.uow() as uow:
             h = Handoff(me, CLIENT, ["late_payments"], [], "Warn.", "bow_out", None, clock())
             uow.session.add(h)

@@ -21,7 +21,10 @@ def otto(make_member):
 
 
 def ids_of(w, member):
-    return {"handoff_id": w.handoff, "referral_id": w.accepted, "colleague_id": w.ana["id"]}
+    from tests.integration.test_security_csrf import first_token
+
+    return {"handoff_id": w.handoff, "referral_id": w.accepted, "colleague_id": w.ana["id"],
+            "token_id": first_token(member)}
 
 
 # (method, rule) -> JSON body; every one answers 404 to a second member
@@ -47,6 +50,10 @@ PRIVATE = {
     ("POST", "/colleagues/<int:colleague_id>/edit"): {"name": "X", "email": "x@example.org", "specialties": "x"},
     ("POST", "/colleagues/<int:colleague_id>/pause"): {"paused_until": "2026-12-24"},
     ("POST", "/colleagues/<int:colleague_id>/delete"): {},
+    ("DELETE", "/api/handoffs/<int:handoff_id>/client"): None,
+    ("POST", "/handoffs/<int:handoff_id>/client/erase"): {"confirm": "on"},
+    ("POST", "/settings/tokens/<int:token_id>/revoke"): {},
+    ("POST", "/settings/tokens/<int:token_id>/rotate"): {},
 }
 
 # the shared network: every member sees these colleagues, with their own ledger alongside
@@ -92,6 +99,7 @@ def test_nothing_changed_after_the_second_members_attempts(client, member, world
         if rule.startswith("/api/"):
             client.open(fill(rule, ids_of(world, member)), method=method, json=body, headers=otto.headers)
     h = client.get(f"/api/handoffs/{world.handoff}", headers=member.headers).get_json()
+    assert h["client"]["name"] == "Quentin Gallardo"  # not erased
     assert len(h["disclosures"]) == 1 and h["disclosure"].startswith("Pays every invoice")
     assert client.get(f"/api/referrals/{world.offered}", headers=member.headers).get_json()["status"] == "offered"
     assert client.get(f"/api/referrals/{world.accepted}", headers=member.headers).get_json()["status"] == "accepted"

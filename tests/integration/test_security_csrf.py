@@ -51,13 +51,29 @@ def scenarios(w, member):
                                   {"subject": "Your new bookkeeper", "body": "Dear Quentin, meet Ben."}, {302}),
         "ledger.outcome": ("/ledger/", f"/ledger/referrals/{w.accepted}/outcome", {"note": "Signed up"}, {302}),
         "answers.act": (w.links["decline"], w.links["decline"], {"reason": "Too busy"}, {200}),
+        "settings.password": ("/settings/", "/settings/password",
+                              {"current_password": member.password, "new_password": "a-longer-password"}, {302}),
+        "settings.create_token": ("/settings/", "/settings/tokens", {"name": "script", "days": "30"}, {201}),
+        "settings.revoke_token": ("/settings/", f"/settings/tokens/{first_token(member)}/revoke", {}, {302}),
+        "settings.rotate_token": ("/settings/", f"/settings/tokens/{first_token(member)}/rotate", {}, {201}),
+        "privacy.erase_client": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/client/erase",
+                                 {"confirm": "on"}, {302}),
     }
+
+
+def first_token(member) -> int:
+    from referral.services import tokens
+    from tests.conftest import FIXED_NOW
+
+    return tokens.list_tokens(member.app.extensions["referral"].uow(), member.id, FIXED_NOW)[-1]["id"]
 
 
 FORM_ENDPOINTS = sorted([
     "auth.login", "auth.logout", "directory.new", "directory.edit", "directory.pause", "directory.connect",
     "directory.delete", "handoffs.new", "handoffs.revise", "handoffs.revise_client", "referrals.create", "referrals.withdraw",
     "referrals.send_letter", "ledger.outcome", "answers.act",
+    "settings.password", "settings.create_token", "settings.revoke_token", "settings.rotate_token",
+    "privacy.erase_client",
 ])
 
 

@@ -3,17 +3,18 @@
 from flask import g, request
 from flask_smorest import Blueprint, abort
 
-from referral.services import members
-from web.context import uow
+from referral.services import tokens
+from web.context import now, uow
 from web.extensions import csrf
 
 
 def require_token() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    member = members.member_for_token(uow(), token.strip()) if scheme.lower() == "bearer" and token else None
+    member = tokens.member_for_token(uow(), token.strip(), now()) if scheme.lower() == "bearer" and token else None
     if member is None:
-        abort(401, message="A valid 'Authorization: Bearer <token>' header is required.")
+        abort(401, message="A valid 'Authorization: Bearer <token>' header is required "
+                           "(the token may have expired or been revoked).")
     g.api_member_id = member
 
 
@@ -26,7 +27,7 @@ def api_blueprint(name: str, description: str) -> Blueprint:
 
 
 def register(api) -> None:
-    from web.api import colleagues, handoffs, ledger, network, offers
+    from web.api import colleagues, export, handoffs, ledger, network, offers
 
-    for module in (colleagues, handoffs, network, ledger, offers):
+    for module in (colleagues, handoffs, network, ledger, offers, export):
         api.register_blueprint(module.blp)

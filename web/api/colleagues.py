@@ -5,7 +5,7 @@ from flask_smorest import abort
 
 from referral.services import colleagues, queries
 from web.api import api_blueprint
-from web.context import member_id, now, uow
+from web.context import member_id, now, services, uow
 from web.schemas import (
     ColleagueOutSchema,
     ColleaguePatchSchema,
@@ -52,12 +52,18 @@ class ColleagueById(MethodView):
     @blp.arguments(ColleaguePatchSchema)
     @blp.response(200, ColleagueOutSchema)
     def patch(self, fields, colleague_id):
-        """Change some fields; pause with ``paused_until``."""
-        colleagues.edit_colleague(uow(), member_id(), colleague_id, fields, now())
+        """Change some fields; pause with ``paused_until``.
+
+        Only the member who added the colleague may (a member's own record: that member alone).
+        The email cannot change while offers to the colleague are open, nor capacity go below
+        them: 409 naming the field.
+        """
+        colleagues.edit_colleague(uow(), services().settings, member_id(), colleague_id, fields, now())
         return _found(colleague_id)
 
     @blp.response(204)
     def delete(self, colleague_id):
+        """Take the colleague out of the network; their referrals and history stay."""
         colleagues.delete_colleague(uow(), member_id(), colleague_id, now())
 
 

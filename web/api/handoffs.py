@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from referral.domain import tone
-from referral.services import handoffs, queries
+from referral.services import handoffs, privacy, queries
 from web.api import api_blueprint
 from web.context import member_id, now, services, uow
 from web.schemas import (
@@ -47,6 +47,8 @@ def _detail(handoff_id: int) -> dict:
     found = queries.handoff_detail(uow(), member_id(), handoff_id)
     if found is None:
         abort(404, message=f"No handoff {handoff_id}.")
+    if found["client"].pop("erased_at", None):
+        found["client"] = {"erased": True}
     return found
 
 
@@ -76,3 +78,11 @@ class Disclosure(MethodView):
         """Store a new version of the fair warning; earlier versions stay as they were."""
         handoffs.revise_disclosure(uow(), member_id(), handoff_id, args["disclosure"], now())
         return _detail(handoff_id)
+
+
+@blp.route("/handoffs/<int:handoff_id>/client")
+class Client(MethodView):
+    @blp.response(204)
+    def delete(self, handoff_id):
+        """Erase the client's personal data, stored mail included; dates, codes and SHA-256s stay."""
+        privacy.erase_client(uow(), member_id(), handoff_id, now())

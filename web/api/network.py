@@ -1,5 +1,6 @@
 """/api/network: the graph as JSON, GraphML or GEXF."""
 
+import orjson
 from flask import Response
 from flask.views import MethodView
 
@@ -35,7 +36,8 @@ class Network(MethodView):
         Edges have ``kind`` ``knows`` (undirected), ``referral`` or ``return`` (directed,
         with ``count``; return edges list the ``paths`` of returns through the network).
         """
-        return view(args)
+        # the whole network is megabytes of JSON: orjson writes it about 20 times faster than json
+        return Response(orjson.dumps(view(args)), mimetype="application/json")
 
 
 @blp.route("/network.graphml")

@@ -2,29 +2,30 @@
 
 from flask import Blueprint, Flask, redirect, url_for
 from flask_login import UserMixin, current_user
-from sqlalchemy import select
 
-from referral.adapters import orm
+from referral.services import members
 from web.context import now, uow
 from web.extensions import login_manager
 
 
 class User(UserMixin):
-    """The logged-in member as Flask-Login sees them."""
+    """The logged-in member as Flask-Login sees them.
 
-    def __init__(self, member_id: int, colleague_id: int, name: str, email: str):
-        self.id, self.colleague_id, self.name, self.email = member_id, colleague_id, name, email
+    ``get_id`` is the login id with the member's session key (Flask-Login's "alternative
+    token"), so replacing the key ends the session and the remember cookie alike.
+    """
+
+    def __init__(self, id: int, colleague_id: int, name: str, email: str, login_id: str):
+        self.id, self.colleague_id, self.name, self.email, self.login_id = id, colleague_id, name, email, login_id
+
+    def get_id(self) -> str:
+        return self.login_id
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    if not user_id.isdigit():
-        return None
-    M, C = orm.members, orm.colleagues
-    with uow().reading() as u:
-        row = u.session.execute(select(M.c.id, M.c.colleague_id, C.c.name, C.c.email)
-                                .join(C, C.c.id == M.c.colleague_id).where(M.c.id == int(user_id))).first()
-    return User(*row) if row else None
+def load_user(login_id: str):
+    found = members.member_for_login_id(uow(), login_id)
+    return User(**found) if found else None
 
 
 def members_only() -> None:
@@ -42,14 +43,25 @@ def members_blueprint(name: str, import_name: str, **options) -> Blueprint:
 
 
 def register(app: Flask) -> None:
-    from web.pages import auth, dashboard, directory, handoffs, ledger, network, offers, vendor
+    from web.pages import (
+        auth,
+        dashboard,
+        directory,
+        handoffs,
+        ledger,
+        network,
+        offers,
+        privacy,
+        settings,
+        vendor,
+    )
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     app.register_blueprint(auth.bp)
     app.register_blueprint(directory.bp)
-    for module in (handoffs, network, ledger, dashboard, vendor):
+    for module in (handoffs, network, ledger, dashboard, privacy, settings, vendor):
         app.register_blueprint(module.bp)
     for bp in offers.blueprints:
         app.register_blueprint(bp)

@@ -4,10 +4,10 @@ from math import ceil
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from referral.domain.errors import Invalid
+from referral.domain.errors import Conflict, Invalid
 from referral.domain.vocab import REASONS
 from referral.services import colleagues, queries
-from web.context import member_id, now, uow
+from web.context import member_id, now, services, uow
 from web.forms import colleague_payload, validate
 from web.pages import members_blueprint
 from web.schemas import ColleaguePatchSchema, ColleagueSchema
@@ -74,9 +74,9 @@ def edit(colleague_id: int):
     data, errors = validate(ColleagueSchema(), colleague_payload(request.form))
     if not errors:
         try:
-            colleagues.edit_colleague(uow(), member_id(), colleague_id, data, now())
-        except Invalid as err:
-            errors = err.errors
+            colleagues.edit_colleague(uow(), services().settings, member_id(), colleague_id, data, now())
+        except (Invalid, Conflict) as err:
+            errors = err.errors or {}
         else:
             flash("Saved.", "success")
             return redirect(url_for("directory.detail", colleague_id=colleague_id))
@@ -89,7 +89,7 @@ def pause(colleague_id: int):
     if errors:
         flash("Pause until: " + " ".join(errors.get("paused_until", [])), "error")
     else:
-        colleagues.edit_colleague(uow(), member_id(), colleague_id, data, now())
+        colleagues.edit_colleague(uow(), services().settings, member_id(), colleague_id, data, now())
         when = data["paused_until"]
         flash(f"Paused until {when:%d %B %Y}." if when else "Taking referrals again.", "success")
     return redirect(url_for("directory.detail", colleague_id=colleague_id))
