@@ -7,9 +7,8 @@ For each database (a SQLite file in a temporary folder; with ``--postgres`` also
 throwaway PostgreSQL cluster, see ``tests/pgserver.py``) it migrates, creates a member,
 bulk-loads N realistic colleagues (``bench/match_bench.py``'s generator) with their
 ``changes`` rows and some connections, then starts the Procfile's web process on a free
-loopback port::
-
-    gunicorn --workers 2 --bind 127.0.0.1:PORT --access-logfile FILE 'web:create_app()'
+loopback port (``tests/webprocess.py``: the Procfile's ``web`` line with ``PORT`` and
+``WEB_CONCURRENCY`` set; gunicorn loads the network state before it opens the port)
 
 and drives it with ``wrk`` (Debian package ``wrk``), one scenario at a time:
 
@@ -20,7 +19,7 @@ and drives it with ``wrk`` (Debian package ``wrk``), one scenario at a time:
 
 A Lua ``done`` hook prints each run's request count, latency percentiles and status
 counts; any non-2xx answer or socket error is reported (and makes the exit status 1).
-The first requests, which load each worker's matching index, are timed separately.
+The first requests after the start are timed separately (they should be as fast as later ones).
 Prints a Markdown table.
 """
 
@@ -33,8 +32,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,6 +54,7 @@ from referral.adapters.db import make_engine, make_session_factory
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
 from referral.services.members import create_member
+from tests.webprocess import WebProcess
 
 MEMBER_EMAIL, MEMBER_PASSWORD = "bench.member@example.org", "bench-pass-1"
 SECRET = "http-bench-secret"
@@ -175,45 +173,11 @@ def populate(url: str, n: int, seed: int) -> tuple[str, float]:
 # --- the server --------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Server(WebProcess):
+    """The Procfile's ``web`` process (gunicorn with ``gunicorn.conf.py``) on a free loopback port."""
 
-
-class Server:
-    """The Procfile's ``web`` process on a free loopback port."""
-
-    def __init__(self, url: str, workers: int, folder: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "BASE_URL": self.base}
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        self.log = (folder / "gunicorn.log").open("w")
-        self.proc = subprocess.Popen(
-            [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--access-logfile", str(folder / "access.log"), "web:create_app()"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see its log:\n{(folder / 'gunicorn.log').read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start listening within 60 s")
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        self.log.close()
+    def __init__(self, url: str, workers: int):
+        super().__init__({"DATABASE_URL": url, "SECRET_KEY": SECRET}, workers=workers, start_timeout=600)
 
 
 def call(base: str, path: str, token: str | None = None, body: dict | None = None, opener=None) -> tuple[int, bytes]:
@@ -291,7 +255,9 @@ def run_backend(label: str, url: str, args, folder: Path) -> tuple[list[dict], d
     token, setup_s = populate(url, args.colleagues, args.seed)
     rng = random.Random(args.seed + 1)
     bodies = handoff_bodies(BODIES + 1, rng)
-    server = Server(url, args.workers, folder)
+    started = time.perf_counter()
+    server = Server(url, args.workers)
+    listening = time.perf_counter() - started
     try:
         slowest, warm = warm_up(server.base, token, bodies[-1], args.workers)
         ids = []
@@ -317,7 +283,7 @@ def run_backend(label: str, url: str, args, folder: Path) -> tuple[list[dict], d
             rows.append({"backend": label, "scenario": name, **result})
     finally:
         server.stop()
-    return rows, {"backend": label, "setup": setup_s, "first": slowest, "warm": warm}
+    return rows, {"backend": label, "setup": setup_s, "listening": listening, "first": slowest, "warm": warm}
 
 
 def main() -> int:
@@ -371,9 +337,9 @@ def main() -> int:
               f"| {r['rps'] / base['rps']:.2f}x |")
     print()
     for w in warmups:
-        print(f"{w['backend']}: database filled in {w['setup']:.1f} s; first ranking requests (each worker loads "
-              f"its index of {args.colleagues:,}) done after {w['first']:.1f} s; a warm one takes "
-              f"{w['warm'] * 1000:.0f} ms.")
+        print(f"{w['backend']}: database filled in {w['setup']:.1f} s; server listening after {w['listening']:.1f} s "
+              f"(index of {args.colleagues:,} loaded before the port opens); first ranking requests done after "
+              f"{w['first']:.1f} s; a warm one takes {w['warm'] * 1000:.0f} ms.")
     bad = [r for r in rows if r["errors"]]
     for r in bad:
         print(f"\nERRORS in {r['backend']} {r['scenario']}: {r['s3xx']} 3xx, {r['s4xx']} 4xx, {r['s5xx']} 5xx, "

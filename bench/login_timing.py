@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from referral.adapters import migrate  # noqa: E402
-from referral.services.members import create_member  # noqa: E402
-from web import create_app  # noqa: E402
+from referral.adapters import migrate
+from referral.services.members import create_member
+from web import create_app
 
 NOW = datetime(2026, 12, 1, 9, 0)
 
@@ -41,10 +41,10 @@ def main() -> int:
         client = app.test_client()
         times: dict[str, list[float]] = {"known": [], "unknown": []}
         for _ in range(args.repeat):
-            for kind in times:
+            for kind, measured in times.items():
                 t = time.perf_counter()
                 r = client.post("/login", data={"email": f"{kind}@example.org", "password": "wrong-guess"})
-                times[kind].append((time.perf_counter() - t) * 1000)
+                measured.append((time.perf_counter() - t) * 1000)
                 assert r.status_code == 401
         app.extensions["referral"].engine.dispose()
     known, unknown = statistics.median(times["known"]), statistics.median(times["unknown"])

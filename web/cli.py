@@ -122,7 +122,7 @@ def token_rotate(email, token_id):
     """Replace a token: the old one stops working, the new one is printed alone on the last line."""
     try:
         new_id, token = tokens.rotate(uow(), _member_id(email), token_id, now())
-    except NotFound as err:
+    except (NotFound, Conflict) as err:
         raise click.ClickException(str(err))
     click.echo(f"Token {token_id} revoked; token {new_id} replaces it (shown once):")
     click.echo(token)

@@ -47,6 +47,8 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     keeps line breaks (all written ``\\n``) and tabs. Surrounding white space is kept:
     trimming is the field's business.
     """
+    if value.isascii() and value.isprintable():
+        return value  # most text: nothing to normalise, strip or refuse (a 100,000-row import is all this)
     if multiline:
         for old, new in _LINE_BREAKS.items():
             value = value.replace(old, new)

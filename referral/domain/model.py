@@ -141,7 +141,8 @@ class Fact:
 
 
 class Disclosure:
-    """One stored version of a handoff's fair warning; never edited after it is written."""
+    """One stored version of a handoff's fair warning; never edited after it is written, except that
+    erasing the client blanks its text (its SHA-256 stays)."""
 
     def __init__(self, version: int, text: str, now: datetime):
         self.version = version
@@ -176,16 +177,6 @@ class Handoff:
         """The current (latest) version of the fair warning."""
         return max(self.disclosures, key=lambda d: d.version)
 
-    def revise_disclosure(self, text: str, now: datetime) -> Disclosure:
-        """Keep every earlier version; a new text becomes the next version."""
-        current = self.disclosure
-        if text == current.text:
-            return current
-        new = Disclosure(current.version + 1, text, now)
-        self.disclosures.append(new)
-        self.updated_at = now
-        return new
-
     ERASED = "[erased]"
 
     def erase_client(self, now: datetime) -> bool:
@@ -204,6 +195,16 @@ class Handoff:
             d.text = self.ERASED  # sha256 is kept on purpose
         self.client_erased_at = self.updated_at = now
         return True
+
+    def revise_disclosure(self, text: str, now: datetime) -> Disclosure:
+        """Keep every earlier version; a new text becomes the next version."""
+        current = self.disclosure
+        if text == current.text:
+            return current
+        new = Disclosure(current.version + 1, text, now)
+        self.disclosures.append(new)
+        self.updated_at = now
+        return new
 
     CLIENT_KEYS = ("name", "email", "phone", "company", "industry", "budget", "location", "needs")
 

@@ -6,13 +6,13 @@ executemany for the new and changed rows (SQLite and PostgreSQL alike), and one 
 row naming every colleague the batch touched. 100,000 rows take seconds, not minutes
 (``bench/import_bench.py``).
 
-Text the database cannot store (PostgreSQL refuses NUL) is caught per row before the batch
-is written (:func:`unprintable`), so one such row never costs the others of its batch.
+Text the database cannot store (PostgreSQL refuses NUL) is refused per row by the schema
+before the batch is written (``referral/domain/clean.py``), so one such row never costs the
+others of its batch.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,10 +24,9 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.model import Colleague, Member
 
-__all__ = ["ImportReport", "import_colleagues", "unprintable"]
+__all__ = ["ImportReport", "import_colleagues"]
 
 C = orm.colleagues
-_TEXT = ("name", "email", "target_clientele", "location")
 _COMPARED = Colleague.EDITABLE
 
 
@@ -41,37 +40,21 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
-def unprintable(fields: dict) -> str | None:
-    """The first text field holding a control character (NUL, newline, ...), as a reason; else None.
-
-    PostgreSQL cannot store NUL at all, and a newline in a name ends up in mail headers.
-    """
-    for key in (*_TEXT, "specialties"):
-        values = fields.get(key)
-        for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
-                return f"{key}: control characters (such as NUL or a line break) are not allowed."
-    return None
-
-
 def _stored(fields: dict, added_by_id: int | None, now: datetime) -> dict:
-    """The row as the colleagues table stores it (normalised the way ``Colleague`` does)."""
-    c = Colleague(**fields, added_by_id=added_by_id, now=now)
-    row = {k: getattr(c, k) for k in _COMPARED}
-    row.update(added_by_id=added_by_id, created_at=now, updated_at=now)
-    return row
+    """The row as the colleagues table stores it: the schema's values (every field, normalised)."""
+    return {**fields, "added_by_id": added_by_id, "created_at": now, "updated_at": now}
 
 
 def _upsert(session, rows: list[dict]) -> list[int]:
-    """Insert new rows, update existing ones (by email); the ids, in order."""
+    """Insert new rows, update existing ones (by email), in one executemany; their ids."""
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(C)
     # a row that exists keeps its creator and creation date
     stmt = stmt.on_conflict_do_update(
         index_elements=[C.c.email],
         set_={k: stmt.excluded[k] for k in (*_COMPARED, "updated_at") if k != "email"})
-    result = session.execute(stmt.returning(C.c.id, sort_by_parameter_order=True), rows)
-    return [r.id for r in result]
+    session.execute(stmt, rows)  # no RETURNING: the driver's executemany, the fastest path
+    return list(session.scalars(select(C.c.id).where(C.c.email.in_([r["email"] for r in rows]))))
 
 
 def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tuple[int, dict | str]],
@@ -107,13 +90,15 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
                 writes.append((line, row))
             if writes:
                 uow.record_change("colleague", _upsert(s, [r for _, r in writes]))
+                # the batch's phrase vectors are stored here, in its transaction (branch match:
+                # referral/services/vectors.store_vectors(s, colleagues), once per batch)
             uow.commit()
         progress(len(pending))
         pending.clear()
 
     seen: dict[str, int] = {}
     for line, row in rows:
-        reason = row if isinstance(row, str) else unprintable(row)
+        reason = row if isinstance(row, str) else None
         if reason is None:
             assert isinstance(row, dict)
             email = row["email"].strip().lower()

@@ -100,9 +100,8 @@ def edit_colleague(uow: UnitOfWork, settings: Settings, member_id: int, colleagu
         if refused:
             raise Conflict(" ".join(m for ms in refused.values() for m in ms), refused)
         old_email = colleague.email
-        if colleague.update(now, **fields):
-            if colleague.email != old_email:
-                _tell_members_of_new_email(s, settings, colleague, old_email, member_id, now)
+        if colleague.update(now, **fields) and colleague.email != old_email:
+            _tell_members_of_new_email(s, settings, colleague, old_email, member_id, now)
         uow.commit()
 
 

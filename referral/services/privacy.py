@@ -37,16 +37,23 @@ def _erase(session, handoff: Handoff, now: datetime) -> None:
               if v and v != ERASED]
     if not handoff.erase_client(now):
         return
+    O, A, R = orm.outbox, orm.outbox_attempts, orm.referrals
+
+    def scrub(text: str | None) -> str | None:
+        for value in client:  # "Ana Ruiz accepted Quentin Gallardo", "<quentin@...>: mailbox unknown"
+            text = text.replace(value, ERASED) if text else text
+        return text
+
     # earlier values of corrected client details are personal data too
     session.execute(delete(orm.client_changes).where(orm.client_changes.c.handoff_id == handoff.id))
-    O, R = orm.outbox, orm.referrals
-    rows = session.execute(select(O.c.id, O.c.to_addr, O.c.subject, O.c.sent_at).where(
+    rows = session.execute(select(O.c.id, O.c.to_addr, O.c.subject, O.c.sent_at, O.c.last_error).where(
         O.c.referral_id.in_(select(R.c.id).where(R.c.handoff_id == handoff.id)))).all()
+    for attempt in session.execute(select(A.c.id, A.c.error).where(A.c.outbox_id.in_([r.id for r in rows]))):
+        if scrub(attempt.error) != attempt.error:
+            session.execute(update(A).where(A.c.id == attempt.id).values(error=scrub(attempt.error)))
     for row in rows:
-        subject = row.subject
-        for value in client:  # "Ana Ruiz accepted Quentin Gallardo"
-            subject = subject.replace(value, ERASED)
-        values = {"subject": subject, "text_body": MAIL_ERASED, "html_body": f"<p>{MAIL_ERASED}</p>"}
+        values = {"subject": scrub(row.subject), "last_error": scrub(row.last_error),
+                  "text_body": MAIL_ERASED, "html_body": f"<p>{MAIL_ERASED}</p>"}
         if row.to_addr.lower() in (v.lower() for v in client):  # a letter to the client
             values["to_addr"] = ERASED
         if row.sent_at is None:

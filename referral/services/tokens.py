@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
-from referral.domain.errors import Invalid, NotFound
+from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.model import ApiToken
 
 __all__ = ["DEFAULT_DAYS", "MAX_DAYS", "create", "list_tokens", "member_for_token", "revoke", "rotate"]
@@ -90,10 +90,13 @@ def revoke(uow: UnitOfWork, member_id: int, token_id: int, now: datetime) -> Non
 
 
 def rotate(uow: UnitOfWork, member_id: int, token_id: int, now: datetime) -> tuple[int, str]:
-    """Replace a token: the old one stops working now, a new one with the same name and the
-    same lifetime takes its place. Returns ``(new id, new token)``; ``NotFound`` as for revoke."""
+    """Replace a token (an expired one too): the old one stops working now, a new one with the
+    same name and the same lifetime takes its place. Returns ``(new id, new token)``;
+    ``NotFound`` as for revoke, ``Conflict`` for a revoked token (revoking is meant to last)."""
     with uow:
         old = _own(uow, member_id, token_id)
+        if old.revoked_at is not None:
+            raise Conflict(f"Token {token_id} was revoked; make a new token instead.")
         old.revoke(now)
         days = max(1, (old.expires_at - old.created_at).days)
         made = issue(uow.session, member_id, old.name, days, now)

@@ -1,8 +1,19 @@
 """A member explores the network graph in a real browser."""
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.e2e
+
+
+def wait_until(page, expression: str, timeout: float = 15) -> None:
+    """Poll a page expression until it holds (``wait_for_function`` evaluates its string with eval,
+    which the Content-Security-Policy rightly blocks; ``evaluate`` goes through DevTools)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(100)
 
 
 def log_in(page, base_url, email, password):
@@ -29,7 +40,7 @@ def test_a_member_clicks_a_colleague_and_sees_profile_capacity_and_ledger(page, 
     base = live_app.base_url
     log_in(page, base, "maartje.devries@example.org", "demo-pass-3")
     page.goto(f"{base}/network/")
-    page.wait_for_function("window.networkGraph && window.networkGraph.nodes().length > 5")
+    wait_until(page, "window.networkGraph && window.networkGraph.nodes().length > 5")
     assert "colleagues" in page.text_content("#summary")
     # Maartje gave Lotte a client; Lotte sent one back
     click_node(page, "Lotte Smit")
@@ -45,11 +56,11 @@ def test_a_member_clicks_a_colleague_and_sees_profile_capacity_and_ledger(page, 
     # (a block returning nothing: serialising the Cytoscape collection emit returns takes seconds)
     page.evaluate("() => { window.networkGraph.getElementById(String(window.networkGraph.nodes()"
                   ".filter(n => n.data('hops') === 2)[0].id())).emit('dbltap'); }")
-    page.wait_for_function(f"window.networkGraph.nodes().length > {before}")
+    wait_until(page, f"window.networkGraph.nodes().length > {before}")
 
     # filtering by specialty reloads the view
     page.fill("#specialty", "photo")
-    page.wait_for_function("window.networkGraph.nodes().every(n => n.data('me') || n.hasClass('center') || "
+    wait_until(page, "window.networkGraph.nodes().every(n => n.data('me') || n.hasClass('center') || "
                            "n.data('specialties').some(s => s.toLowerCase().includes('photo')))")
     page.screenshot(path=str(artifacts / "network-filtered.png"), full_page=True)
 

@@ -142,7 +142,7 @@ def test_import_reports_overlong_cells_bad_bytes_and_control_characters_by_line_
     r = runner.invoke(args=["colleagues", "import", str(path)])
     assert r.exit_code == 0, r.output
     assert "597 created, 0 updated, 0 unchanged, 3 rejected" in r.output
-    for line, word in [(301, "131,072"), (401, "UTF-8"), (501, "control characters")]:
+    for line, word in [(301, "131,072"), (401, "UTF-8"), (501, "name: Must not contain control characters")]:
         assert any(out.startswith(f"line {line}:") and word in out for out in r.output.splitlines()), (line, r.output)
     assert client.get("/api/colleagues?q=spaced", headers=member.headers).get_json()[0]["email"] == "spaced@example.org"
     assert client.get("/api/colleagues?q=Person 600", headers=member.headers).get_json()

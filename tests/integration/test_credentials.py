@@ -83,6 +83,8 @@ def test_tokens_are_made_listed_revoked_and_rotated_from_the_command_line(client
     rotated = last_line(r.output)
     assert api_answers(client, made) == 401 and api_answers(client, rotated) == 200
     assert "revoked" in runner.invoke(args=["token", "list", member.email]).output
+    again = runner.invoke(args=["token", "rotate", member.email, str(new_id)])  # a revoked token stays revoked
+    assert again.exit_code == 1 and "was revoked" in again.output
 
     rotated_id = int(runner.invoke(args=["token", "list", member.email]).output.splitlines()[0].split("\t")[0])
     assert runner.invoke(args=["token", "revoke", member.email, str(rotated_id)]).exit_code == 0

@@ -1,10 +1,15 @@
 """Log-in guessing is slowed per address and per account, counting only failures; a correct password
 is never refused because others failed, and an unknown email costs the same work as a known one."""
 
+import uuid
+
 import pytest
 
 from referral.services import members
 from tests.conftest import make_app
+from tests.integration import test_shared_limits
+
+redis_url = test_shared_limits.redis_url  # the fixture: one throwaway Redis server per run
 
 
 @pytest.fixture
@@ -65,3 +70,19 @@ def test_a_next_address_with_line_breaks_or_another_host_goes_to_the_start_page(
     r = client.post(f"/login?next={target}", data={"email": member.email, "password": member.password})
     assert r.status_code == 302 and r.headers["Location"] == "/"
     assert "x=1" not in " ".join(r.headers.getlist("Set-Cookie"))
+
+
+def test_an_accounts_failed_log_ins_are_counted_across_workers_sharing_redis(database_url, tmp_path, clock,
+                                                                               redis_url, make_member):
+    """Two app processes, as two gunicorn workers, one RATELIMIT_STORAGE_URI: guesses spread over both add up."""
+    member = make_member(email=f"maya-{uuid.uuid4().hex[:8]}@example.com")  # the Redis server outlives a test
+    workers = [make_app(database_url, tmp_path, clock, RATELIMIT_ENABLED=True,
+                        ENV={"RATELIMIT_STORAGE_URI": redis_url}) for _ in range(2)]
+    try:
+        for n in range(5):
+            assert attempt(workers[n % 2].test_client(), member.email, f"guess-{n}").status_code == 401
+        r = attempt(workers[1].test_client(), member.email, member.password)
+        assert r.status_code == 429 and "Too many failed log-ins for this account" in r.get_data(as_text=True)
+    finally:
+        for app in workers:
+            app.extensions["referral"].engine.dispose()

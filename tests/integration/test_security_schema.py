@@ -1,8 +1,9 @@
 """Generated requests against the published OpenAPI document: no server error, no answer off the schema.
 
 schemathesis reads ``/api/openapi.json`` and calls the app in process (WSGI) with a valid bearer
-token, valid and invalid data alike (its default modes). SQLite only: the database does not change
-what the schema promises, and the examples are few and fixed (derandomized) to keep the suite fast.
+token, valid and invalid data alike (its default modes), on SQLite and PostgreSQL: PostgreSQL refuses
+what SQLite stores (a NUL byte in text), so a 5xx can hide on one only. The examples are few and fixed
+(derandomized) to keep the suite fast.
 """
 
 from __future__ import annotations
@@ -19,17 +20,25 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.conftest import _truncate as truncate
 from tests.conftest import make_app
 from tests.integration.conftest import CLIENT
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-@pytest.fixture
-def app(sqlite_template, tmp_path, clock):
-    path = tmp_path / "schema.db"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}", tmp_path, clock)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request, tmp_path, clock):
+    if request.param not in request.config.getoption("--backends").split(","):
+        pytest.skip(f"{request.param} not among --backends")
+    if request.param == "sqlite":
+        path = tmp_path / "schema.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        truncate(url)
+    app = make_app(url, tmp_path, clock)
     yield app
     app.extensions["referral"].engine.dispose()
 

@@ -4,8 +4,10 @@ Runs on SQLite and PostgreSQL: PostgreSQL refuses a NUL byte in text, SQLite sto
 """
 
 import pytest
+from marshmallow import fields
 
 from tests.integration.conftest import CLIENT
+from web.schemas import Email, Text
 
 HANDOFF = {"client": CLIENT, "reasons": ["late_payments"], "disclosure": "Pays late, but pays."}
 
@@ -87,3 +89,28 @@ def test_a_multi_line_disclosure_keeps_its_line_breaks(client, member):
     assert r.status_code == 201
     got = client.get(f"/api/handoffs/{r.get_json()['id']}", headers=member.headers).get_json()
     assert got["disclosure"] == "Pays late.\n\nBut always pays.\tReally."
+
+
+def _text_fields(schema, prefix=""):
+    """Every string field a schema reads, with its dotted name (lists and nested schemas included)."""
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        while isinstance(field, fields.List):
+            field, name = field.inner, f"{name}[]"
+        if isinstance(field, fields.Nested):
+            yield from _text_fields(field.schema, f"{prefix}{name}.")
+        elif isinstance(field, fields.String):
+            yield f"{prefix}{name}", field
+
+
+def test_every_text_the_api_reads_goes_through_the_cleaning(app):
+    read = {}
+    for view in app.view_functions.values():
+        cls = getattr(view, "view_class", None)
+        for method in ("get", "post", "patch", "put", "delete"):
+            for p in getattr(getattr(cls, method, None), "_apidoc", {}).get("arguments", {}).get("parameters", []):
+                schema = p["schema"]() if isinstance(p["schema"], type) else p["schema"]
+                read.update({f"{type(schema).__name__}.{n}": f for n, f in _text_fields(schema)})
+    assert "HandoffSchema.client.name" in read and "ColleagueQuerySchema.q" in read
+    assert [name for name, f in read.items() if not isinstance(f, Text | Email)] == []

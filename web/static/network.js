@@ -285,6 +285,7 @@
   cy.on("tap", "edge[kind = 'return']", function (evt) { highlightReturn(evt.target); });
   cy.on("tap", function (evt) { if (evt.target === cy) cy.elements().removeClass("path faded"); });
 
+  $("controls").addEventListener("submit", function (e) { e.preventDefault(); });
   ["depth", "available", "mine", "all"].forEach(function (id) { $(id).addEventListener("change", load); });
   $("layout").addEventListener("change", function () { runLayout(); declutterLabels(); cy.fit(undefined, 30); });
   cy.on("mouseover", "node", function (evt) { evt.target.addClass("hover"); });

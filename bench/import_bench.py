@@ -1,0 +1,112 @@
+"""Time ``flask --app web colleagues import`` on a generated CSV, as an operator runs it.
+
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--postgres] [--keep FILE.csv]
+
+Writes N realistic colleagues (``bench/match_bench.py``'s generator: names, 2 to 6
+specialties, clientele, place, capacity, dealbreakers, pauses) to a CSV, migrates a fresh
+database (a SQLite file; with ``--postgres`` also a throwaway PostgreSQL cluster, see
+``tests/pgserver.py``), and runs the command line three times in a subprocess: the first
+import (every row new), the same file again (every row unchanged) and a file where one
+row in ten changed (updates). The times are wall clock, including the process's start.
+Prints a Markdown table. The target (issue 16): 100,000 rows in at most 15 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from match_bench import make_profiles
+
+from referral.adapters import migrate
+
+COLUMNS = ["name", "email", "specialties", "target_clientele", "capacity", "location", "remote", "dealbreakers",
+           "paused_until"]
+
+
+def write_csv(path: Path, n: int, seed: int, changed_every: int = 0) -> None:
+    """n colleagues; with ``changed_every`` k, every k-th row has another capacity (an update)."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS)
+        for p in make_profiles(n, random.Random(seed)):
+            capacity = p.capacity + 1 if changed_every and p.id % changed_every == 0 else p.capacity
+            out.writerow([p.name, f"{p.name.lower().replace(' ', '.')}.{p.id}@example.org",
+                          ";".join(p.specialties), p.target_clientele, capacity, p.location or "",
+                          str(p.remote).lower(), ";".join(sorted(p.dealbreakers)),
+                          p.paused_until.isoformat() if p.paused_until else ""])
+
+
+def run_import(url: str, path: Path) -> tuple[float, str]:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "import-bench-secret"}
+    flask = str(Path(sys.executable).with_name("flask"))
+    t = time.perf_counter()
+    out = subprocess.run([flask, "--app", "web", "colleagues", "import", str(path)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
+    return time.perf_counter() - t, out.stdout.splitlines()[0]
+
+
+def bench(label: str, url: str, files: dict[str, Path]) -> list[dict]:
+    migrate.upgrade(url)
+    rows = []
+    for step, path in files.items():
+        seconds, summary = run_import(url, path)
+        rows.append({"backend": label, "step": step, "seconds": seconds, "summary": summary})
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--postgres", action="store_true")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keep", type=Path, help="also save the generated CSV here")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+        folder = Path(tmp)
+        first, changed = folder / "colleagues.csv", folder / "changed.csv"
+        t = time.perf_counter()
+        write_csv(first, args.rows, args.seed)
+        write_csv(changed, args.rows, args.seed, changed_every=10)
+        print(f"CSV files written in {time.perf_counter() - t:.1f} s ({first.stat().st_size / 1e6:.1f} MB each)\n",
+              file=sys.stderr)
+        if args.keep:
+            args.keep.write_bytes(first.read_bytes())
+        files = {"first import (all new)": first, "same file again (all unchanged)": first,
+                 "1 row in 10 changed (updates)": changed}
+        rows = bench("SQLite", f"sqlite:///{folder}/bench.db", files)
+        if args.postgres:
+            from tests.pgserver import Cluster, Unavailable
+
+            try:
+                cluster = Cluster.create()
+            except Unavailable as err:
+                print(f"PostgreSQL skipped: {err}", file=sys.stderr)
+            else:
+                try:
+                    rows += bench("PostgreSQL", cluster.url, files)
+                finally:
+                    cluster.destroy()
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{args.rows:,} rows; `flask --app web colleagues import` in a subprocess; load average after {load}\n")
+    print("| database | step | seconds | rows/s | the command's summary |")
+    print("|---|---|---:|---:|---|")
+    for r in rows:
+        print(f"| {r['backend']} | {r['step']} | {r['seconds']:.1f} | {args.rows / r['seconds']:,.0f} "
+              f"| {r['summary']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
