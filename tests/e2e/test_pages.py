@@ -15,7 +15,8 @@ HANNAH = ("hannah.whitfield@example.com", "demo-pass-1")
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 900}
 # every page the navigation leads to, and the handoff form
-PAGES = ["/dashboard/", "/handoffs/", "/handoffs/new", "/referrals/", "/colleagues/", "/network/", "/ledger/", "/mail"]
+PAGES = ["/dashboard/", "/handoffs/", "/handoffs/new", "/referrals/", "/colleagues/", "/network/", "/ledger/", "/mail",
+         "/settings/"]
 
 
 def log_in(page, base: str, email: str, password: str) -> None:

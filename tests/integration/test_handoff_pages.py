@@ -120,3 +120,21 @@ def test_with_a_mail_server_or_outside_debug_mode_there_is_no_development_mail_p
     login(member)  # this app has SMTP_URL set, and runs without debug
     assert client.get("/dev/mail").status_code == 404
     assert "development mail page" not in client.get("/mail").get_data(as_text=True)
+
+
+def test_erasing_the_client_also_erases_their_corrected_details(client, app, member, login):
+    from sqlalchemy import func, select
+
+    from referral.adapters import orm
+
+    login(member)
+    handoff_id = handoff_id_of(client.post("/handoffs/new", data=FORM))
+    client.post(f"/handoffs/{handoff_id}/client", data={**FORM, "client.email": "owen@pritchard.example"})
+    assert client.delete(f"/api/handoffs/{handoff_id}/client", headers=member.headers).status_code == 204
+    page = client.get(f"/handoffs/{handoff_id}").get_data(as_text=True)
+    assert "owen@example.co.uk" not in page and "owen@pritchard.example" not in page
+    assert 'id="correct-client"' not in page
+    with app.extensions["referral"].uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(orm.client_changes)) == 0
+    r = client.post(f"/handoffs/{handoff_id}/client", data=FORM, follow_redirects=True)
+    assert "was erased" in r.get_data(as_text=True)
