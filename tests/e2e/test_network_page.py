@@ -1,19 +1,10 @@
 """A member explores the network graph in a real browser."""
 
-import time
-
 import pytest
 
+from tests.e2e.conftest import wait_until
+
 pytestmark = pytest.mark.e2e
-
-
-def wait_until(page, expression: str, timeout: float = 15) -> None:
-    """Poll a page expression until it holds (``wait_for_function`` evaluates its string with eval,
-    which the Content-Security-Policy rightly blocks; ``evaluate`` goes through DevTools)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"never true: {expression}"
-        page.wait_for_timeout(100)
 
 
 def log_in(page, base_url, email, password):
@@ -79,7 +70,7 @@ def test_keyboard_users_get_the_colleagues_as_a_list_and_labels_never_overlap(pa
     base = live_app.base_url
     log_in(page, base, "hannah.whitfield@example.com", "demo-pass-1")
     page.goto(f"{base}/network/")
-    page.wait_for_function("window.networkGraph && window.networkGraph.nodes().length > 5")
+    wait_until(page, "window.networkGraph && window.networkGraph.nodes().length > 5")
     overlaps = page.evaluate("""() => {
         const boxes = window.networkGraph.nodes().filter(n => !n.hasClass('nolabel'))
             .map(n => n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true}));
