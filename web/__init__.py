@@ -9,6 +9,7 @@ from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.routing import IntegerConverter
 
 from referral.adapters.db import make_engine, make_session_factory
+from referral.adapters.embedding import shared_encoder
 from referral.adapters.orm import start_mappers
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings, check_secret
@@ -34,11 +35,12 @@ class Services:
         self.match_state = MatchState(NetworkGraph())
 
     def warm_up(self) -> None:
-        """Load (or bring up to date) the process's matching index and graph, outside any request.
+        """Load the sentence model and load (or bring up to date) the matching index and graph, outside any request.
 
         The web server calls it before a worker takes traffic (``gunicorn.conf.py``); without it,
         the first request loads them.
         """
+        shared_encoder()  # the sentence model: loaded in the master, its weights are shared with every worker
         with self.uow().reading() as uow:
             self.match_state.refresh(uow.session, self.clock())
 

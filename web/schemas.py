@@ -5,7 +5,7 @@ from datetime import UTC
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from referral.domain.clean import clean_text
-from referral.domain.vocab import EXIT_STRATEGIES, REASONS
+from referral.domain.vocab import DECLINE_CODES, DISPATCH_MODES, EXIT_STRATEGIES, REASONS
 
 REASON = validate.OneOf(list(REASONS), error="Must be one of: {choices}.")
 
@@ -157,13 +157,36 @@ class HandoffSchema(Schema):
 
 
 class OfferRequestSchema(Schema):
-    """``{"colleague_id": ID}`` to offer to that colleague, or ``{"auto": true}`` for the best candidate."""
+    """``{"colleague_id": ID}`` to offer to that colleague, or ``{"auto": true}`` for the best candidate;
+    or several colleagues: ``{"mode": "waterfall", "colleague_ids": [..], "hours_each": H}`` (in turn)
+    or ``{"mode": "broadcast", "colleague_ids": [..], "hours": H}`` (at once, the first to accept wins)."""
 
     colleague_id = Id(load_default=None, allow_none=True)
     auto = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    mode = fields.String(load_default=None, allow_none=True,
+                         validate=validate.OneOf(list(DISPATCH_MODES), error="Must be one of: {choices}."))
+    colleague_ids = fields.List(Id(), load_default=None, validate=validate.Length(1, 20))
+    hours_each = fields.Float(load_default=None, validate=validate.Range(min=0.1, max=24 * 30))
+    hours = fields.Float(load_default=None, validate=validate.Range(min=0.1, max=24 * 30))
 
     @validates_schema
     def _one_of(self, data, **kwargs):
+        mode = data.get("mode")
+        if mode is not None:
+            if data.get("colleague_id") is not None or data.get("auto"):
+                raise ValidationError("With a mode, name the colleagues in colleague_ids.", "mode")
+            ids = data.get("colleague_ids")
+            if not ids:
+                raise ValidationError(f"A {mode} needs the colleagues in colleague_ids.", "colleague_ids")
+            if len(set(ids)) != len(ids):
+                raise ValidationError("Each colleague once.", "colleague_ids")
+            wrong = "hours" if mode == "waterfall" else "hours_each"
+            if data.get(wrong) is not None:
+                right = "hours_each" if mode == "waterfall" else "hours"
+                raise ValidationError(f"A {mode} takes {right}, not {wrong}.", wrong)
+            return
+        if data.get("colleague_ids") is not None:
+            raise ValidationError("colleague_ids needs a mode: waterfall or broadcast.", "mode")
         if data.get("colleague_id") is None and not data.get("auto"):
             raise ValidationError("Give a colleague_id, or auto: true for the best candidate.",
                                   "colleague_id")
@@ -185,14 +208,30 @@ class ReferralSchema(Schema):
     expires_at = UtcDateTime(allow_none=True)
     answered_at = UtcDateTime(allow_none=True)
     reminded_at = UtcDateTime(allow_none=True)
-    decline_reason = fields.String(allow_none=True)
+    decline_reason = fields.String(allow_none=True, metadata={"description": "the same as decline_note (v1 name)"})
+    decline_code = fields.String(allow_none=True)
+    decline_note = fields.String(allow_none=True)
+    dispatch_mode = fields.String(allow_none=True, metadata={"description": "waterfall, broadcast or null"})
     disclosure_version = fields.Integer(allow_none=True)
     disclosure_sha256 = fields.String(allow_none=True)
     acknowledged_sha256 = fields.String(allow_none=True)
 
 
+class OfferCreatedSchema(ReferralSchema):
+    """A single offer answers the referral (v1); a waterfall or broadcast ``{"handoff_id", "mode", "referrals"}``."""
+
+    mode = fields.String()
+    referrals = fields.List(fields.Nested(ReferralSchema))
+
+
 class DeclineFormSchema(Schema):
+    decline_code = fields.String(required=True, validate=validate.OneOf(
+        list(DECLINE_CODES), error="Choose why you decline."), error_messages={"required": "Choose why you decline."})
     reason = Trimmed(load_default="", multiline=True, validate=validate.Length(max=2000))
+
+
+class ReopenFormSchema(Schema):
+    reason = Trimmed(required=True, multiline=True, validate=validate.Length(1, 2000))
 
 
 class LetterFormSchema(Schema):
@@ -263,4 +302,5 @@ class HandoffSummarySchema(Schema):
 
 class DisclosureRevisionSchema(Schema):
     disclosure = Trimmed(required=True, multiline=True, validate=validate.Length(1, 5000))
-__all__ += ["DeclineFormSchema", "LetterFormSchema", "OfferRequestSchema", "ReferralSchema"]
+__all__ += ["DeclineFormSchema", "LetterFormSchema", "OfferCreatedSchema", "OfferRequestSchema", "ReferralSchema",
+            "ReopenFormSchema"]

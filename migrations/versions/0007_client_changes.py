@@ -1,14 +1,14 @@
 """Client details can be corrected, every change kept; seeded referrals carry their client's name.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

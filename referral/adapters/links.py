@@ -17,7 +17,16 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from referral.domain.errors import ReferralError
 
-__all__ = ["ACTIONS", "ExpiredLink", "LinkClaims", "LinkError", "LinkSigner", "TamperedLink", "UsedLink"]
+__all__ = [
+    "ACTIONS",
+    "ExpiredLink",
+    "LinkClaims",
+    "LinkError",
+    "LinkSigner",
+    "TamperedLink",
+    "UnsubscribeSigner",
+    "UsedLink",
+]
 
 ACTIONS = ("accept", "decline")
 
@@ -94,3 +103,23 @@ class LinkSigner:
         if now >= claims.expires_at:
             raise ExpiredLink(claims)
         return claims
+
+
+class UnsubscribeSigner:
+    """The one-click unsubscribe link of a colleague (RFC 8058): bound to the colleague, never expiring,
+    since a mail may be read long after it was sent. Using it twice changes nothing."""
+
+    SALT = "colleague-unsubscribe"
+
+    def __init__(self, secret_key: str):
+        self._s = URLSafeTimedSerializer(secret_key, salt=self.SALT)
+
+    def make(self, colleague_id: int) -> str:
+        return self._s.dumps({"c": colleague_id})
+
+    def read(self, token: str) -> int:
+        """The colleague id of a genuine link; ``TamperedLink`` otherwise."""
+        try:
+            return int(self._s.loads(token)["c"])
+        except (BadSignature, KeyError, TypeError, ValueError) as err:
+            raise TamperedLink("this link is not valid") from err

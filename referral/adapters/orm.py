@@ -10,9 +10,11 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -40,6 +42,7 @@ colleagues = Table(
     Column("dealbreakers", JSON, nullable=False),
     Column("paused_until", Date),
     Column("added_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
+    Column("unsubscribed_at", DateTime),  # one-click unsubscribe: paused with no end date
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("removed_at", DateTime),  # soft removal: referrals and their history keep the row
@@ -51,6 +54,7 @@ members = Table(
     Column("colleague_id", Integer, ForeignKey("colleagues.id"), nullable=False, unique=True),
     Column("password_hash", String(300), nullable=False),
     Column("session_key", String(64), nullable=False),
+    Column("daily_digest", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", DateTime, nullable=False),
 )
 
@@ -129,12 +133,46 @@ referrals = Table(
     Column("outcome_value", String(100)),
     Column("outcome_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
     Column("outcome_at", DateTime),
+    Column("decline_code", String(32)),
     # the client's name for a referral recorded without a handoff (the demo's history); personal data
     Column("client_name", String(200)),
-    # one live offer per client: two colleagues can never both take the same handoff
-    Index("uq_referrals_one_open_per_handoff", "handoff_id", unique=True,
-          sqlite_where=text("status IN ('offered', 'accepted', 'completed')"),
-          postgresql_where=text("status IN ('offered', 'accepted', 'completed')")),
+    Column("dispatch_id", Integer, ForeignKey("dispatches.id", ondelete="SET NULL", name="fk_referrals_dispatch")),
+    # 0 for a single or waterfall offer; 1..n for the offers of one broadcast, which are open together
+    Column("offer_slot", Integer, nullable=False, server_default="0"),
+    # two colleagues can never both take the same client
+    Index("uq_referrals_one_taken_per_handoff", "handoff_id", unique=True,
+          sqlite_where=text("status IN ('accepted', 'completed')"),
+          postgresql_where=text("status IN ('accepted', 'completed')")),
+    # one open offer per client, except the offers of a broadcast (one per slot)
+    Index("uq_referrals_one_offer_per_slot", "handoff_id", "offer_slot", unique=True,
+          sqlite_where=text("status = 'offered'"), postgresql_where=text("status = 'offered'")),
+)
+
+# several colleagues offered one client: in turn (waterfall) or at once (broadcast)
+dispatches = Table(
+    "dispatches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("mode", String(16), nullable=False),
+    Column("colleague_ids", JSON, nullable=False),
+    Column("hours", Float, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+)
+
+# the audit trail of a handoff and its offers; rows with notify=True are news for the member
+handoff_events = Table(
+    "handoff_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("referral_id", Integer, ForeignKey("referrals.id", ondelete="CASCADE")),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+    Column("notify", Boolean, nullable=False, server_default=text("false")),
+    Column("digested_at", DateTime),
 )
 
 # every change to a handoff's client details, kept (old and new value are personal data)
@@ -158,6 +196,7 @@ outbox = Table(
     Column("subject", String(300), nullable=False),
     Column("text_body", Text, nullable=False),
     Column("html_body", Text, nullable=False),
+    Column("unsubscribe_url", Text),
     Column("message_id", String(300), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("due_at", DateTime, nullable=False),
@@ -191,6 +230,15 @@ changes = Table(
     Column("ref_id", Integer),  # rows written before 0006: one colleague each
     Column("ref_ids", JSON),  # the colleagues one transaction changed (connections: either end)
     Column("at", DateTime, nullable=False),
+)
+
+# one vector per distinct phrase and model (float32 bytes); key = sha256 of model and phrase
+phrase_vectors = Table(
+    "phrase_vectors", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("model", String(64), nullable=False),
+    Column("phrase", Text, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
 )
 
 _mapped = False

@@ -56,6 +56,8 @@ class OutgoingMail:
     subject: str
     text: str
     html: str
+    #: set for mail to a colleague who is not a member: the RFC 8058 one-click unsubscribe address
+    unsubscribe_url: str | None = None
 
 
 def _message_id(mail_from: str) -> str:
@@ -84,6 +86,7 @@ def queue(
             subject=mail.subject[:300],
             text_body=mail.text,
             html_body=mail.html,
+            unsubscribe_url=mail.unsubscribe_url,
             message_id=_message_id(mail_from),
             created_at=now,
             due_at=due_at or now,
@@ -210,6 +213,9 @@ def as_email(row, mail_from: str) -> EmailMessage:
     msg["Subject"] = header_safe(row.subject)
     msg["Message-ID"] = header_safe(row.message_id)
     msg["Date"] = format_datetime(row.created_at.replace(tzinfo=UTC))
+    if getattr(row, "unsubscribe_url", None):
+        msg["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(row.text_body)
     msg.add_alternative(row.html_body, subtype="html")
     return msg

@@ -14,7 +14,7 @@ referral.domain.errors.IllegalTransition: a referral that is declined cannot bec
 
 from referral.domain.errors import IllegalTransition
 
-__all__ = ["OPEN_STATUSES", "TRANSITIONS", "check_transition"]
+__all__ = ["OPEN_STATUSES", "REOPENABLE", "TRANSITIONS", "check_reopen", "check_transition"]
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "offered": frozenset({"accepted", "declined", "expired", "withdrawn"}),
@@ -33,3 +33,22 @@ def check_transition(current: str, new: str) -> None:
     """Return quietly when ``current -> new`` is allowed, else raise ``IllegalTransition``."""
     if new not in TRANSITIONS.get(current, frozenset()):
         raise IllegalTransition(f"a referral that is {current} cannot become {new}")
+
+
+#: answers a member may undo when they were recorded by mistake: the offer becomes ``offered`` again
+#: (outside the contract's table on purpose: an undo is not a step of the lifecycle, and it is logged)
+REOPENABLE = frozenset({"accepted", "declined", "expired"})
+
+
+def check_reopen(current: str) -> None:
+    """Return quietly when an answer in status ``current`` may be undone, else raise ``IllegalTransition``.
+
+    >>> check_reopen("declined")
+    >>> check_reopen("withdrawn")
+    Traceback (most recent call last):
+    ...
+    referral.domain.errors.IllegalTransition: a referral that is withdrawn cannot be reopened
+    """
+    if current not in REOPENABLE:
+        raise IllegalTransition(f"a referral that is {current} cannot be reopened")
+

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from referral.domain.lifecycle import check_transition
+from referral.domain.lifecycle import check_reopen, check_transition
 
 __all__ = ["ApiToken", "Colleague", "Connection", "Disclosure", "Fact", "Handoff", "Member", "Referral", "sha256"]
 
@@ -42,6 +42,7 @@ class Colleague:
         self.dealbreakers = list(dealbreakers or [])
         self.paused_until = paused_until
         self.added_by_id = added_by_id
+        self.unsubscribed_at: datetime | None = None
         self.created_at = self.updated_at = now
         self.removed_at: datetime | None = None
 
@@ -80,6 +81,7 @@ class Member:
         self.colleague = colleague
         self.password_hash = password_hash
         self.session_key = session_key
+        self.daily_digest = False  # news about offers: one mail per event, or one a day
         self.created_at = now
 
     def change_password(self, password_hash: str, session_key: str) -> None:
@@ -253,6 +255,9 @@ class Referral:
         self.outcome_value: str | None = None
         self.outcome_by_id: int | None = None
         self.outcome_at: datetime | None = None
+        self.decline_code: str | None = None
+        self.dispatch_id: int | None = None
+        self.offer_slot = 0
 
     def move_to(self, status: str, now: datetime) -> None:
         """Change status along the lifecycle or raise ``IllegalTransition``."""
@@ -260,3 +265,18 @@ class Referral:
         self.status = status
         if status in ("accepted", "declined", "expired", "withdrawn"):
             self.answered_at = now
+
+    def reopen(self, now: datetime, expires_at: datetime) -> str:
+        """Undo a wrongly recorded answer: the offer is open again until ``expires_at``.
+
+        Returns the status it had; raises ``IllegalTransition`` when that answer cannot be undone.
+        """
+        was = self.status
+        check_reopen(was)
+        self.status = "offered"
+        self.answered_at = None
+        self.acknowledged_sha256 = None
+        self.decline_code = self.decline_reason = None
+        self.reminded_at = None
+        self.offered_at, self.expires_at = now, expires_at
+        return was

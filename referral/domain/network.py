@@ -36,6 +36,8 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from referral.domain.rules import takes_referrals
+
 __all__ = [
     "ReferralRow",
     "download_graph",
@@ -80,8 +82,7 @@ def matches_specialty(specialties: Iterable[str], wanted: str) -> bool:
 
 def is_available(attrs: dict, open_referrals: int, today: date) -> bool:
     """Takes referrals today: not paused, and a free place (open below capacity)."""
-    paused = attrs.get("paused_until")
-    return (paused is None or paused < today) and open_referrals < attrs.get("capacity", 0)
+    return takes_referrals(attrs.get("capacity", 0), open_referrals, attrs.get("paused_until"), today)
 
 
 def knows_edges(graph: nx.Graph, nodes: set[int]) -> list[dict]:

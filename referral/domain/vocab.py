@@ -19,3 +19,18 @@ EXIT_STRATEGIES: dict[str, str] = {
 }
 
 REFERRAL_STATUSES = ("offered", "accepted", "declined", "expired", "withdrawn", "completed")
+
+# why a colleague declines an offer (the contract's "Answers to offers")
+DECLINE_CODES: dict[str, str] = {
+    "no_capacity": "no room for another client right now",
+    "outside_my_field": "outside my field",
+    "location": "the location does not suit",
+    "conflict_of_interest": "a conflict of interest",
+    "budget_too_low": "the budget is too low",
+    "client_concerns": "concerns about the client",
+    "other": "another reason",
+}
+
+#: how several colleagues are offered one client: in turn, or all at once
+DISPATCH_MODES = ("waterfall", "broadcast")
+__all__ += ["DECLINE_CODES", "DISPATCH_MODES"]

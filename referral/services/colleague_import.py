@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.model import Colleague, Member
+from referral.services.vectors import store_vectors
 
 __all__ = ["ImportReport", "import_colleagues"]
 
@@ -90,8 +91,7 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
                 writes.append((line, row))
             if writes:
                 uow.record_change("colleague", _upsert(s, [r for _, r in writes]))
-                # the batch's phrase vectors are stored here, in its transaction (branch match:
-                # referral/services/vectors.store_vectors(s, colleagues), once per batch)
+                store_vectors(s, [r for _, r in writes])  # only phrases new to the network are embedded
             uow.commit()
         progress(len(pending))
         pending.clear()

@@ -20,6 +20,7 @@ from referral.domain.lifecycle import OPEN_STATUSES
 from referral.domain.model import Colleague, Connection, Member
 from referral.domain.ownership import manages, refused_changes
 from referral.services import mailbox
+from referral.services.vectors import store_vectors
 
 TAKEN = "A colleague with this email is already in the network."
 
@@ -77,6 +78,7 @@ def add_colleague(uow: UnitOfWork, member_id: int, fields: dict, now: datetime) 
         else:
             colleague.update(now, **fields)
             colleague.added_by_id, colleague.removed_at = adder, None
+        store_vectors(uow.session, [colleague])
         uow.commit()
         return colleague.id
 
@@ -100,8 +102,10 @@ def edit_colleague(uow: UnitOfWork, settings: Settings, member_id: int, colleagu
         if refused:
             raise Conflict(" ".join(m for ms in refused.values() for m in ms), refused)
         old_email = colleague.email
-        if colleague.update(now, **fields) and colleague.email != old_email:
-            _tell_members_of_new_email(s, settings, colleague, old_email, member_id, now)
+        if colleague.update(now, **fields):
+            store_vectors(s, [colleague])
+            if colleague.email != old_email:
+                _tell_members_of_new_email(s, settings, colleague, old_email, member_id, now)
         uow.commit()
 
 

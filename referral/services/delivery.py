@@ -1,4 +1,4 @@
-"""One round of the mail worker: expire and remind offers, then send what the outbox holds.
+"""One round of the mail worker: expire and remind offers, queue daily digests, then send the outbox.
 
 ``work_once`` is what ``flask --app web outbox work`` runs in a loop. Each step is its
 own transaction, so a crash anywhere loses nothing: an unsent message stays due, and a
@@ -26,7 +26,7 @@ from referral.adapters import outbox
 from referral.adapters.mailer import LogMailer, MailError, MailServerDown, SmtpMailer, Unsendable
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
-from referral.services import offers, sync
+from referral.services import history, offers, sync, timing
 
 __all__ = ["WorkReport", "work_once"]
 
@@ -69,8 +69,9 @@ def work_once(
 ) -> WorkReport:
     """Expire overdue offers, queue due reminders, then deliver one batch of due messages."""
     report = WorkReport()
-    report.expired = offers.expire_overdue(uow, settings, now=clock(), rank=rank)
-    report.reminded = offers.send_reminders(uow, settings, now=clock())
+    report.expired = timing.expire_overdue(uow, settings, now=clock(), rank=rank)
+    report.reminded = timing.send_reminders(uow, settings, now=clock())
+    history.send_digests(uow, settings, now=clock())
     sync.prune(uow, clock())
     claimed_at = clock()
     with uow:

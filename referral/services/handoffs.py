@@ -16,17 +16,20 @@ from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import Conflict, NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
-from referral.domain.model import Fact, Handoff
+from referral.domain.model import Fact, Handoff, Member
+from referral.services import history, ranking
 from referral.services.ledger import sent_to
 from referral.services.network import NetworkGraph
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import Changes, LiveState
+from referral.services.vectors import StoredEncoder
 
 C, R = orm.colleagues, orm.referrals
 IN_NETWORK = C.c.removed_at.is_(None)  # a removed colleague is never a candidate
 
 
 def profile_of(row) -> Profile:
+    """A colleague row (or entity) as matching sees it."""
     return Profile(id=row.id, name=row.name, specialties=tuple(row.specialties),
                    target_clientele=row.target_clientele or "", location=row.location, remote=row.remote,
                    capacity=row.capacity, dealbreakers=frozenset(row.dealbreakers),
@@ -34,17 +37,20 @@ def profile_of(row) -> Profile:
 
 
 class MatchState:
-    """This process's matching index and connection graph, following its one change feed.
+    """This process's matching index, following its one change feed (shared with the network graph).
 
-    ``MatchState(network)`` shares the network graph (and its feed and lock) with the
-    graph views; ``MatchState()`` makes its own.
+    ``MatchState(network)`` shares the network graph (and its feed and lock) with the graph
+    views; ``MatchState()`` makes its own. Phrase vectors come from the ``phrase_vectors``
+    table (:mod:`referral.services.vectors`), so loading the index runs the model only for
+    phrases nobody stored; the model itself is loaded once per process.
     """
 
-    def __init__(self, network: NetworkGraph | None = None):
+    def __init__(self, network: NetworkGraph | None = None, encoder=None):
         self.network = network or NetworkGraph(LiveState())
         self.live = self.network.live
         self.lock = self.live.lock
-        self.index = MatchIndex()
+        self.encoder = StoredEncoder(encoder)
+        self.index = MatchIndex(encoder=self.encoder)
         self.live.follow(self)
 
     @property
@@ -58,15 +64,26 @@ class MatchState:
 
     def apply(self, session, changes: Changes) -> None:
         if changes.full:
-            self.index = MatchIndex(profile_of(r) for r in session.execute(select(C).where(IN_NETWORK)))
+            profiles = [profile_of(r) for r in session.execute(select(C).where(IN_NETWORK))]
+            self.encoder.load(session, profiles)
+            self.index = MatchIndex(profiles, encoder=self.encoder)
+            self.encoder.forget()
             return
         if changes.colleagues:
             rows = {r.id: r for r in session.execute(select(C).where(C.c.id.in_(changes.colleagues), IN_NETWORK))}
+            self.encoder.load(session, [profile_of(r) for r in rows.values()])
             for cid in changes.colleagues:
                 if cid in rows:
                     self.index.upsert(profile_of(rows[cid]))
                 else:
                     self.index.remove(cid)
+            self.encoder.forget()
+
+    def search(self, session, text: str, now: datetime) -> list[int]:
+        """Colleague ids whose specialties fit ``text`` (see :meth:`MatchIndex.search`), current as of now."""
+        with self.lock:
+            self.refresh(session, now)
+            return self.index.search(text)
 
 
 def _owned(session, member_id: int, handoff_id: int) -> Handoff:
@@ -77,7 +94,8 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
 
 
 def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
-    """Colleagues for this handoff, best first, with the contract's hard rules applied."""
+    """Colleagues for this handoff, best first, with the contract's hard rules applied, lessons from
+    earlier declines and a fair spread among near-equal candidates (:mod:`referral.services.ranking`)."""
     me = member_colleague_id(session, handoff.member_id)
     answered = [] if handoff.id is None else session.scalars(
         select(R.c.to_id).where(R.c.handoff_id == handoff.id, R.c.status.in_(("declined", "expired"))))
@@ -89,7 +107,8 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
                         location=handoff.client_location)
     with state.lock:
         state.refresh(session, now)
-        return state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit)
+        ranked = state.index.rank(client, MatchContext(graph=state.graph, **facts), limit=limit + ranking.MARGIN)
+    return ranking.adjust(session, handoff.client_needs, ranked)[:limit]
 
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
@@ -125,7 +144,11 @@ def revise_disclosure(uow: UnitOfWork, member_id: int, handoff_id: int, text: st
     """Store a new version of the fair warning (earlier ones stay); returns the current version."""
     with uow:
         handoff = _owned(uow.session, member_id, handoff_id)
+        before = handoff.disclosure.version
         version = handoff.revise_disclosure(text, now).version
+        if version != before:
+            history.record(uow.session, handoff, actor=uow.session.get(Member, member_id).name,
+                           action="revised", detail=f"Fair warning revised: version {version}.", now=now)
         uow.commit()
         return version
 

@@ -22,7 +22,8 @@ from referral.adapters.uow import UnitOfWork
 from referral.domain import ledger as rules
 from referral.domain.errors import NotFound
 from referral.domain.ledger import COUNTED_STATUSES, Flow
-from referral.domain.model import Referral
+from referral.domain.model import Colleague, Referral
+from referral.services import history
 from referral.services.queries import member_colleague_id
 
 __all__ = [
@@ -154,6 +155,9 @@ def record_outcome(uow: UnitOfWork, member_id: int, referral_id: int, note: str,
         if referral is None or me not in (referral.from_id, referral.to_id):
             raise NotFound(f"no referral {referral_id} of yours")
         rules.record_outcome(referral, me, note, value, now)
+        if referral.handoff is not None:
+            history.record(s, referral, actor=s.get(Colleague, me).name, action="outcome",
+                           detail=f"Outcome recorded{f' ({value})' if value else ''}: {note}", now=now)
         uow.commit()
 
 

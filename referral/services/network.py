@@ -141,14 +141,15 @@ def _flows(session, nodes: set[int]) -> list[net.ReferralRow]:
 
 
 def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: ViewQuery,
-                 now: datetime) -> dict:
+                 now: datetime, match_state=None) -> dict:
     """``{"center", "nodes", "edges"}`` for the member: a neighbourhood or the whole network.
 
     Nodes carry the profile, ``open_referrals``, ``available``, ``hops`` from the
     center (None in the whole view), ``degree`` (acquaintances in the whole network,
     so the page knows whom it can expand), ``me`` and ``mine`` (in the member's own
     network: known to them, or a referral counterpart). A center that does not exist
-    raises ``NotFound``; a depth out of range ``Invalid``.
+    raises ``NotFound``; a depth out of range ``Invalid``. With ``match_state`` the specialty
+    filter reads the words as matching does ("lawyer" keeps the IP lawyer), else by substring.
     """
     if not 0 <= query.depth <= MAX_DEPTH:
         raise Invalid({"depth": [f"Must be between 0 and {MAX_DEPTH}."]})
@@ -157,6 +158,7 @@ def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: Vi
         s = uow.session
         me = member_colleague_id(s, member_id)
         partners = _counterparts(s, me)
+        fitting = set(match_state.search(s, query.specialty, now)) if match_state and query.specialty else None
         with graph.lock:
             g = graph.current(s, now)
             center = me if query.center is None else query.center
@@ -183,7 +185,8 @@ def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: Vi
                     continue
                 if query.mine and n not in mine:
                     continue
-                if query.specialty and not net.matches_specialty(a["specialties"], query.specialty):
+                if query.specialty and not (n in fitting if fitting is not None
+                                            else net.matches_specialty(a["specialties"], query.specialty)):
                     continue
                 if query.available and not net.is_available(a, open_counts.get(n, 0), today):
                     continue

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import statistics
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -14,11 +17,25 @@ from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.errors import NotFound
 from referral.domain.model import Colleague, Handoff, Member, Referral
-from referral.domain.vocab import EXIT_STRATEGIES, REASONS
+from referral.domain.vocab import DECLINE_CODES, EXIT_STRATEGIES, REASONS
 from referral.services import mailbox
-from referral.services.offers import ANSWER_PATH, check_answerable, letter_for, why_not_offerable
+from referral.services.answers import check_answerable
+from referral.services.client_letters import letter_for
+from referral.services.eligibility import why_not_offerable
+from referral.services.offers import ANSWER_PATH
 
-__all__ = ["answer_page", "member_mail", "member_referral", "member_referrals", "offer_preview", "referral_json"]
+__all__ = [
+    "answer_page",
+    "dispatch_json",
+    "member_figures",
+    "member_mail",
+    "member_referral",
+    "member_referrals",
+    "offer_preview",
+    "referral_json",
+    "referrals_csv",
+    "to_do",
+]
 
 
 def _mine(session, member_id: int, referral_id: int) -> Referral:
@@ -44,6 +61,11 @@ def _as_dict(session, r: Referral) -> dict:
         "answered_at": r.answered_at,
         "reminded_at": r.reminded_at,
         "decline_reason": r.decline_reason,
+        "decline_code": r.decline_code,
+        "decline_note": r.decline_reason,
+        "decline_label": DECLINE_CODES.get(r.decline_code) if r.decline_code else None,
+        "dispatch_mode": session.scalar(select(orm.dispatches.c.mode).where(orm.dispatches.c.id == r.dispatch_id))
+        if r.dispatch_id else None,
         "disclosure_version": r.disclosure.version if r.disclosure else None,
         "disclosure_sha256": r.disclosure.sha256 if r.disclosure else None,
         "acknowledged_sha256": r.acknowledged_sha256,
@@ -57,10 +79,18 @@ def referral_json(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
         return _as_dict(uow.session, _mine(uow.session, member_id, referral_id))
 
 
+def dispatch_json(uow: UnitOfWork, member_id: int, handoff_id: int, mode: str, referral_ids: list[int]) -> dict:
+    """``{"handoff_id", "mode", "referrals"}`` for offers just made to several colleagues."""
+    with uow.reading():
+        s = uow.session
+        return {"handoff_id": handoff_id, "mode": mode,
+                "referrals": [_as_dict(s, _mine(s, member_id, rid)) for rid in referral_ids]}
+
+
 def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
     """What the colleague sees before answering: needs and fair warning, never the client's identity.
 
-    Raises as :func:`referral.services.offers.check_answerable` when the link can no longer answer.
+    Raises as :func:`referral.services.answers.check_answerable` when the link can no longer answer.
     """
     with uow.reading():
         s = uow.session
@@ -81,6 +111,7 @@ def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
             "facts": [{"date": date.fromisoformat(f["date"]), "text": f["text"]} for f in h.facts],
             "disclosure": r.disclosure.text,
             "disclosure_sha256": r.disclosure.sha256,
+            "decline_codes": DECLINE_CODES,
         }
 
 
@@ -165,6 +196,72 @@ def member_mail(uow: UnitOfWork, member_id: int, with_links: bool = False) -> li
     """
     with uow.reading():
         return _mail_rows(uow.session, orm.outbox.c.member_id == member_id, with_links)
+
+
+def _answered_rows(session, member_id: int):
+    me = session.scalar(select(Member.colleague_id).where(Member.id == member_id))
+    R = orm.referrals
+    return session.execute(
+        select(R.c.id, R.c.handoff_id, R.c.status, R.c.offered_at, R.c.answered_at, R.c.decline_code,
+               R.c.outcome_value, orm.colleagues.c.name.label("colleague_name"),
+               orm.handoffs.c.client_name)
+        .join(orm.colleagues, orm.colleagues.c.id == R.c.to_id)
+        .join(orm.handoffs, orm.handoffs.c.id == R.c.handoff_id)
+        .where(R.c.from_id == me)
+        .order_by(R.c.offered_at, R.c.id)
+    ).all()
+
+
+def _hours_to_answer(row) -> float | None:
+    if row.answered_at is None or row.status not in ("accepted", "completed", "declined"):
+        return None  # expired and withdrawn offers were never answered by the colleague
+    return (row.answered_at - row.offered_at).total_seconds() / 3600
+
+
+def member_figures(uow: UnitOfWork, member_id: int) -> dict:
+    """The member's offer figures: ``answered``, ``accepted``, ``acceptance_rate`` (accepted of the
+    offers a colleague answered or let expire; None before the first) and ``median_hours`` to answer."""
+    with uow.reading():
+        rows = _answered_rows(uow.session, member_id)
+    closed = [r for r in rows if r.status in ("accepted", "completed", "declined", "expired")]
+    accepted = sum(r.status in ("accepted", "completed") for r in closed)
+    hours = [h for h in map(_hours_to_answer, rows) if h is not None]
+    return {
+        "answered": len(closed),
+        "accepted": accepted,
+        "acceptance_rate": accepted / len(closed) if closed else None,
+        "median_hours": statistics.median(hours) if hours else None,
+    }
+
+
+CSV_COLUMNS = ("referral_id", "handoff_id", "client", "colleague", "status", "offered_at", "answered_at",
+               "hours_to_answer", "decline_code", "outcome_value")
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ (or a tab or carriage return,
+    which some programs skip before looking) is prefixed with an apostrophe, so it never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def referrals_csv(uow: UnitOfWork, member_id: int) -> str:
+    """The member's referrals as CSV (header first, oldest first): status, dates, time to answer,
+    decline code, outcome value; cells that a spreadsheet would run as formulas are neutralised."""
+    with uow.reading():
+        rows = _answered_rows(uow.session, member_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        hours = _hours_to_answer(r)
+        writer.writerow([_cell(v) for v in (
+            r.id, r.handoff_id, r.client_name, r.colleague_name, r.status,
+            r.offered_at.isoformat(timespec="minutes") + "Z",
+            r.answered_at.isoformat(timespec="minutes") + "Z" if r.answered_at else "",
+            f"{hours:.1f}" if hours is not None else "", r.decline_code, r.outcome_value,
+        )])
+    return out.getvalue()
 
 
 def offer_preview(uow: UnitOfWork, settings: Settings, member_id: int, handoff_id: int, colleague_id: int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
@@ -43,9 +43,12 @@ def member_colleague_id(session, member_id: int) -> int:
 
 
 def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
-                    per_page: int = 20) -> tuple[list[dict], int]:
+                    per_page: int = 20, state=None, now=None) -> tuple[list[dict], int]:
     """One page of the directory (removed colleagues left out), searched by name, specialty or clientele;
     and the total.
+
+    With ``state`` (the process's :class:`referral.services.handoffs.MatchState`) a colleague
+    whose specialties fit ``q`` as matching reads it ("lawyer", "bookeeping") is found too.
 
     A page past the end is empty, however far past: the offset never reaches the database's limit.
     """
@@ -59,6 +62,9 @@ def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
             where.append(or_(func.lower(C.c.name).like(like), func.lower(C.c.target_clientele).like(like),
                              func.lower(cast(C.c.specialties, String)).like(like),
                              func.lower(func.coalesce(C.c.location, "")).like(like)))
+        if where and state is not None:
+            fits = state.search(s, q, now)
+            where = [or_(and_(*where), C.c.id.in_(fits))] if fits else where
         total = s.scalar(select(func.count()).select_from(C).where(C.c.removed_at.is_(None), *where))
         if offset >= total:
             return [], total

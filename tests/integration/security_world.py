@@ -110,11 +110,11 @@ def build(app, client, member, make_colleague, clock, handoff: dict | None = Non
     handoff_id, accepted_handoff = submit(), submit()
     offered = offer(handoff_id, ana["id"])
     accepted = offer(accepted_handoff, ben["id"])
-    from referral.services import offers
+    from referral.services import answers
 
     claims = LinkSigner(app.extensions["referral"].settings.secret_key).read(
         link(app, accepted, ben["id"], "accept", clock()).removeprefix("/offers/"), clock())
-    offers.accept(app.extensions["referral"].uow(), app.extensions["referral"].settings, referral_id=accepted,
+    answers.accept(app.extensions["referral"].uow(), app.extensions["referral"].settings, referral_id=accepted,
                   colleague_id=ben["id"], jti=claims.jti, acknowledged=True, now=clock())
     world = World(ana, ben, cleo, handoff_id, offered, accepted_handoff, accepted, submit())
     world.links = {action: link(app, offered, ana["id"], action, clock()) for action in ("accept", "decline")}

@@ -126,3 +126,21 @@ def test_the_openapi_document_describes_the_api(client):
     doc = client.get("/api/openapi.json").get_json()
     assert "/api/colleagues" in doc["paths"] and "/api/connections" in doc["paths"]
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_directory_search_reads_words_as_matching_does_lawyer_finds_the_ip_lawyer_bookeeping_the_bookkeeper(
+        client, member):
+    for name, email, specialties in [
+        ("Matthias", "matthias@example.org", ["IP law", "trademark registration"]),
+        ("Hannah", "hannah@example.org", ["bookkeeping", "payroll"]),
+        ("Ruth", "ruth@example.org", ["wedding photography"]),
+    ]:
+        r = client.post("/api/colleagues", json={"name": name, "email": email, "specialties": specialties},
+                        headers=member.headers)
+        assert r.status_code == 201
+
+    def found(q):
+        return {c["name"] for c in client.get(f"/api/colleagues?q={q}", headers=member.headers).get_json()}
+
+    assert "Matthias" in found("lawyer") and "Ruth" not in found("lawyer")
+    assert "Hannah" in found("bookeeping") and "Ruth" not in found("bookeeping")

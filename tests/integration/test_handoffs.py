@@ -1,6 +1,7 @@
 """Submitting an outgoing client and getting colleagues ranked for it (API and form)."""
 
 import re
+from datetime import date, datetime
 
 import pytest
 
@@ -221,3 +222,45 @@ def test_a_process_left_behind_by_a_pruned_change_log_reloads_and_ranks_correctl
     assert sync.prune(app.extensions["referral"].uow(), clock()) > 0  # the capacity change is gone from the log
     assert network["book"]["id"] not in ids(other_client.get(url, headers=member.headers))
     other.extensions["referral"].engine.dispose()
+
+
+def test_phrase_vectors_are_stored_once_so_a_restarted_process_ranks_without_running_the_model_on_them(
+        app, client, member):
+    from sqlalchemy import func, select
+
+    from referral.adapters import orm
+    from referral.domain.matching import ClientNeed, MatchContext
+    from referral.services.handoffs import MatchState
+
+    for i, specialties in enumerate((["manuscript critique", "copy editing"], ["copy editing"])):
+        r = client.post("/api/colleagues", json={"name": f"Ed {i}", "email": f"ed{i}@example.org",
+                                                 "specialties": specialties}, headers=member.headers)
+        assert r.status_code == 201
+    services = app.extensions["referral"]
+    with services.uow().reading() as uow:
+        stored = uow.session.scalars(select(orm.phrase_vectors.c.phrase)).all()
+        assert sorted(p for p in stored if p in ("manuscript critique", "copy editing")) == [
+            "copy editing", "manuscript critique"]  # "copy editing" once, though two colleagues list it
+        assert uow.session.scalar(select(func.count()).select_from(orm.phrase_vectors)) == len(set(stored))
+
+    class OnlyQueries:
+        """A model that may embed the request, never a stored phrase."""
+
+        def __init__(self, model):
+            self.model, self.model_id, self.seen = model, model.model_id, []
+
+        def encode(self, texts):
+            self.seen += texts
+            return self.model.encode(texts)
+
+    from referral.adapters.embedding import shared_encoder
+
+    model = OnlyQueries(shared_encoder())
+    state = MatchState(encoder=model)  # a new process: loads the index from the database
+    with services.uow().reading() as uow:
+        state.refresh(uow.session, datetime(2026, 12, 1))
+    assert model.seen == []
+    got = state.index.rank(ClientNeed("Could someone read my novel draft and tell me what isn't working?"),
+                           MatchContext(0, frozenset({"not_a_fit"}), date(2026, 12, 1), {}))
+    assert got and "manuscript critique" in " ".join(got[0].explanation)
+    assert not set(model.seen) & {"manuscript critique", "copy editing"}

@@ -76,6 +76,8 @@ def test_filters_by_specialty_availability_and_my_network(client, app, member, c
     give(app, c["eve"], c["maya"], WHEN)  # Eve is in Maya's own network through a referral
     nodes, _, _ = _get(client, member, "?depth=3&specialty=WEB")
     assert set(nodes) == {c["maya"], c["cleo"], c["dan"]}  # the center stays as the anchor
+    nodes, _, _ = _get(client, member, "?all=true&specialty=websites")  # read as matching reads it
+    assert {c["cleo"], c["dan"]} <= set(nodes) and c["eve"] not in nodes
     nodes, _, _ = _get(client, member, "?depth=1")
     assert nodes[c["eve"]]["hops"] == 1  # sent Maya a client: one step away though not "known"
     nodes, _, _ = _get(client, member, "?depth=3&available=true")

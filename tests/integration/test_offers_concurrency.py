@@ -63,7 +63,7 @@ def test_accept_and_decline_at_the_same_moment_record_one_answer(app, client, me
     results = at_once(
         app,
         lambda c: c.post(links["accept"], data={"acknowledged": "yes"}),
-        lambda c: c.post(links["decline"], data={}),
+        lambda c: c.post(links["decline"], data={"decline_code": "other"}),
     )
     assert sorted(x.status_code for x in results) == [200, 409]
     final = client.get(f"/api/referrals/{referral_id}", headers=member.headers).get_json()["status"]

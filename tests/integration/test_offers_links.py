@@ -33,14 +33,14 @@ def test_a_second_use_of_the_accept_link_says_so_and_accepts_nothing_more(
 def test_declining_after_accepting_is_refused_with_a_clear_page(client, member, offered):
     referral_id, links = offered
     client.post(links["accept"], data={"acknowledged": "yes"})
-    r = client.post(links["decline"], data={"reason": "changed my mind"})
+    r = client.post(links["decline"], data={"decline_code": "other", "reason": "changed my mind"})
     assert r.status_code == 409 and "You have already accepted this offer" in r.get_data(as_text=True)
     assert status(client, member, referral_id) == "accepted"
 
 
 def test_accepting_after_declining_is_refused_with_a_clear_page(client, member, offered):
     referral_id, links = offered
-    client.post(links["decline"], data={})
+    client.post(links["decline"], data={"decline_code": "other"})
     r = client.post(links["accept"], data={"acknowledged": "yes"})
     assert r.status_code == 409 and "You have already declined this offer" in r.get_data(as_text=True)
     assert status(client, member, referral_id) == "declined"
@@ -147,7 +147,7 @@ def test_the_handoff_says_whether_it_is_open_offered_or_placed(client, member, o
     status = lambda: client.get(f"/api/handoffs/{handoff_id}", headers=member.headers).get_json()["status"]
     listed = lambda: {h["id"]: h["status"] for h in client.get("/api/handoffs", headers=member.headers).get_json()}
     assert status() == "offered" and listed()[handoff_id] == "offered"
-    client.post(links["decline"], data={})
+    client.post(links["decline"], data={"decline_code": "other"})
     assert status() == "open" and listed()[handoff_id] == "open"
     bo = make_colleague(name="Bo Lind", email="bo@example.org")
     client.post(f"/api/handoffs/{handoff_id}/offers", json={"colleague_id": bo["id"]}, headers=member.headers)

@@ -105,8 +105,8 @@ def test_declining_with_a_reason_tells_the_member_the_reason(client, member, ana
     referral = offer(client, member, make_handoff(member), colleague_id=ana["id"])
     work()
     decline = links_in(smtp.one("ana@example.org"))["decline"]
-    assert "optional" in client.get(decline).get_data(as_text=True)
-    r = client.post(decline, data={"reason": "Fully booked until spring."})
+    assert "A note" in client.get(decline).get_data(as_text=True)
+    r = client.post(decline, data={"decline_code": "no_capacity", "reason": "Fully booked until spring."})
     assert r.status_code == 200 and "You declined the offer" in r.get_data(as_text=True)
     work()
     told = smtp.one(member.email, "declined")
@@ -116,12 +116,14 @@ def test_declining_with_a_reason_tells_the_member_the_reason(client, member, ana
     assert not smtp.to("ana@example.org", "Client details")
 
 
-def test_declining_without_a_reason_is_fine(client, member, ana, make_handoff, smtp, work):
+def test_declining_without_a_note_is_fine(client, member, ana, make_handoff, smtp, work):
     offer(client, member, make_handoff(member), colleague_id=ana["id"])
     work()
-    assert client.post(links_in(smtp.one("ana@example.org"))["decline"], data={}).status_code == 200
+    decline = links_in(smtp.one("ana@example.org"))["decline"]
+    assert client.post(decline, data={"decline_code": "budget_too_low"}).status_code == 200
     work()
-    assert "did not give a reason" in text_of(smtp.one(member.email, "declined"))
+    told = text_of(smtp.one(member.email, "declined"))
+    assert "Why: The budget is too low" in told and "They added no note." in told
 
 
 def test_user_text_in_mail_is_escaped_in_html_and_intact_in_text(

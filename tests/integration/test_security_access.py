@@ -44,6 +44,7 @@ PRIVATE = {
                                                     "client.needs": "Mine now."},
     ("GET", "/referrals/<int:referral_id>"): None,
     ("POST", "/referrals/<int:referral_id>/withdraw"): {},
+    ("POST", "/referrals/<int:referral_id>/reopen"): {"reason": "Mine now."},
     ("POST", "/referrals/<int:referral_id>/letter"): {"subject": "Hi", "body": "Mine now."},
     ("POST", "/ledger/referrals/<int:referral_id>/outcome"): {"note": "Mine now."},
     ("GET", "/colleagues/<int:colleague_id>/edit"): None,

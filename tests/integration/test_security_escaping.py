@@ -41,7 +41,7 @@ def hostile(app, client, member, make_member, make_colleague, clock, smtp, work)
     named = make_colleague(name=f"Eve {PAYLOAD}", email="eve@example.org")
     log_in(client, member)
     # the answers: Ana declines with a reason; Maya records an outcome and sends the letter
-    assert client.post(w.links["decline"], data={"reason": PAYLOAD}).status_code == 200
+    assert client.post(w.links["decline"], data={"decline_code": "other", "reason": PAYLOAD}).status_code == 200
     assert client.post(f"/ledger/referrals/{w.accepted}/outcome",
                        data={"note": PAYLOAD, "value": PAYLOAD}).status_code == 302
     assert client.post(f"/referrals/{w.accepted}/letter",
@@ -71,7 +71,7 @@ def test_the_answer_page_shows_the_fair_warning_and_facts_as_text(app, client, m
                                   "company": PAYLOAD}})
     page = client.get(w.links["accept"]).get_data(as_text=True)
     assert_escaped(page, "answer page")
-    r = client.post(w.links["decline"], data={"reason": "x" * 2001 + PAYLOAD})
+    r = client.post(w.links["decline"], data={"decline_code": "other", "reason": "x" * 2001 + PAYLOAD})
     assert r.status_code == 422
     assert_escaped(r.get_data(as_text=True), "answer page with an error")
 

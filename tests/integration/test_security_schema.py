@@ -66,4 +66,5 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(max_examples=25, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_no_generated_request_gets_a_server_error_or_an_answer_off_the_schema(case, seeded):
-    case.call_and_validate(headers=seeded.headers, checks=CHECKS)
+    # schemathesis asks for gzip but reads the WSGI body as sent: ask for it plain
+    case.call_and_validate(headers={**seeded.headers, "Accept-Encoding": "identity"}, checks=CHECKS)

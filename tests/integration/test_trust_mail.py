@@ -56,7 +56,7 @@ def test_a_colleague_named_with_a_line_break_declines_and_every_mail_of_the_batc
     odd = stored_directly(app, member, clock, name="Line\nBreak", email="line@example.org")
     offer(client, member, make_handoff(member), odd)
     work()
-    r = client.post(links_in(smtp.one("line@example.org"))["decline"], data={"reason": "No room."})
+    r = client.post(links_in(smtp.one("line@example.org"))["decline"], data={"decline_code": "no_capacity", "reason": "No room."})
     assert r.status_code == 200
     # the member's news of the decline (its subject names "Line\nBreak") is first in the next batch
     ana, ben = make_colleague(name="Ana Ruiz"), make_colleague(name="Ben Okafor")

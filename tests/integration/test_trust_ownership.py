@@ -52,7 +52,7 @@ def test_when_an_email_does_change_the_members_with_referrals_to_that_colleague_
     xavier = make_colleague(by=alice, name="Xavier Ng", email="xavier@example.org")
     offer(client, bob, make_handoff(bob), colleague_id=xavier["id"])
     work()
-    assert client.post(links_in(smtp.one("xavier@example.org"))["decline"], data={}).status_code == 200
+    assert client.post(links_in(smtp.one("xavier@example.org"))["decline"], data={"decline_code": "other"}).status_code == 200
 
     r = client.patch(f"/api/colleagues/{xavier['id']}", json={"email": "xavier@new.example"}, headers=alice.headers)
     work()

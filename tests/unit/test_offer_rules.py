@@ -7,7 +7,7 @@ import pytest
 from referral.adapters.links import ExpiredLink, LinkSigner, TamperedLink
 from referral.domain.model import Colleague, Fact, Handoff
 from referral.services import mailbox
-from referral.services.offers import breaks_hard_rule
+from referral.services.eligibility import breaks_hard_rule
 
 NOW = datetime(2026, 11, 25, 9, 0)
 
@@ -114,3 +114,26 @@ def test_the_offer_mail_has_the_same_words_in_text_and_html_and_escapes_only_the
     assert 'href="http://x/offers/a?b=1&amp;c=2"' in mail.html
     assert "28 November 2026 at 09:00 UTC" in mail.text and "28 November 2026 at 09:00 UTC" in mail.html
     assert "q@x.org" not in mail.text + mail.html
+
+
+def test_remaining_ties_are_broken_at_random_not_by_id():
+    import random
+
+    from referral.domain.matching import Candidate
+    from referral.services.ranking import spread_fairly
+
+    equal = [Candidate(i, 80.0, ()) for i in (1, 2, 3)]
+    firsts = {spread_fairly(equal, {}, random.Random(seed))[0].colleague_id for seed in range(40)}
+    assert firsts == {1, 2, 3}
+
+
+def test_a_clearly_better_fit_stays_ahead_of_a_colleague_never_offered():
+    import random
+    from datetime import datetime
+
+    from referral.domain.matching import Candidate
+    from referral.services.ranking import spread_fairly
+
+    ranked = [Candidate(1, 90.0, ()), Candidate(2, 70.0, ())]
+    busy = {1: datetime(2026, 11, 24)}
+    assert [c.colleague_id for c in spread_fairly(ranked, busy, random.Random(0))] == [1, 2]

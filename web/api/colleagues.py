@@ -32,7 +32,8 @@ class Colleagues(MethodView):
     def get(self, args, pagination_parameters):
         """The network's colleagues, searched by name, specialty, clientele or place (``q``)."""
         p = pagination_parameters
-        rows, p.item_count = queries.list_colleagues(uow(), member_id(), args["q"], p.page, p.page_size)
+        rows, p.item_count = queries.list_colleagues(uow(), member_id(), args["q"], p.page, p.page_size,
+                                                     state=services().match_state, now=now())
         return rows
 
     @blp.arguments(ColleagueSchema)

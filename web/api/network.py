@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from referral.services import network
 from web.api import api_blueprint
-from web.context import member_id, now, uow
+from web.context import member_id, now, services, uow
 from web.graph import network_graph
 from web.network_schemas import NetworkQuerySchema
 
@@ -17,7 +17,8 @@ DOWNLOADS = {"graphml": ("application/graphml+xml", network.graphml),
 
 
 def view(args: dict) -> dict:
-    return network.network_view(uow(), network_graph(), member_id(), NetworkQuerySchema.view(args), now())
+    return network.network_view(uow(), network_graph(), member_id(), NetworkQuerySchema.view(args), now(),
+                                services().match_state)
 
 
 def download(args: dict, fmt: str) -> Response:

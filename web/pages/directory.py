@@ -21,7 +21,8 @@ PER_PAGE = 20
 def index():
     q = request.args.get("q", "")[:200]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = queries.list_colleagues(uow(), member_id(), q, page, PER_PAGE)
+    rows, total = queries.list_colleagues(uow(), member_id(), q, page, PER_PAGE, state=services().match_state,
+                                          now=now())
     return render_template("directory/index.html", rows=rows, total=total, q=q, page=page,
                            pages=max(ceil(total / PER_PAGE), 1))
 

@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE
 
 from referral.services import ledger, network, queries
 from web.api.network import DOWNLOADS
-from web.context import member_id, now, uow
+from web.context import member_id, now, services, uow
 from web.errors import TITLE
 from web.forms import validate
 from web.graph import network_graph
@@ -34,7 +34,8 @@ def _view():
     args, errors = validate(NetworkQuerySchema(unknown=EXCLUDE), request.args.to_dict())
     if errors:
         return None, _error(422, "Some of the graph's settings are not valid.", errors)
-    return network.network_view(uow(), network_graph(), member_id(), NetworkQuerySchema.view(args), now()), None
+    return network.network_view(uow(), network_graph(), member_id(), NetworkQuerySchema.view(args), now(),
+                                services().match_state), None
 
 
 @bp.get("/graph.json")
@@ -70,5 +71,6 @@ def colleague(colleague_id: int):
 def search():
     """Colleagues matching ``q`` (name, specialty, clientele, place), for the page's search box."""
     q = request.args.get("q", "")[:200]
-    rows, _ = queries.list_colleagues(uow(), member_id(), q, 1, 10) if q.strip() else ([], 0)
+    rows, _ = queries.list_colleagues(uow(), member_id(), q, 1, 10, state=services().match_state,
+                                      now=now()) if q.strip() else ([], 0)
     return jsonify([{"id": r["id"], "name": r["name"]} for r in rows])

@@ -6,18 +6,25 @@ Every link that cannot be used any more gets a page saying what happened and wha
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from referral.adapters.links import ExpiredLink, LinkError, LinkSigner, TamperedLink, UsedLink
+from referral.adapters.links import (
+    ExpiredLink,
+    LinkError,
+    LinkSigner,
+    TamperedLink,
+    UnsubscribeSigner,
+    UsedLink,
+)
 from referral.domain.errors import Conflict, IllegalTransition, Invalid, NotFound
-from referral.services import offer_views, offers
+from referral.services import answers, client_letters, history, mail_choices, offer_views, offers
 from referral.services.mailbox import when
 from web.context import member_id, now, services, uow
-from web.extensions import limiter
+from web.extensions import csrf, limiter
 from web.forms import integer_or_text, validate
 from web.pages import members_blueprint
-from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema
+from web.schemas import DeclineFormSchema, LetterFormSchema, OfferRequestSchema, ReopenFormSchema
 
 links_bp = Blueprint("answers", __name__, url_prefix="/offers")
 referrals_bp = members_blueprint("referrals", __name__, url_prefix="/referrals")
@@ -63,9 +70,17 @@ def _problem(err: Exception):
             ),
             409,
         )
-    if isinstance(err, offers.OfferClosed):
+    if isinstance(err, answers.OfferClosed):
         at = f" on {when(err.answered_at)}" if err.answered_at else ""
         return {
+            "placed": (
+                "This client has been placed",
+                (
+                    f"{err.member_name} offered the client to several colleagues at once, and another one "
+                    "accepted first. Thank you for considering it: there is nothing for you to do."
+                ),
+                410,
+            ),
             "accepted": (
                 "You have already accepted this offer",
                 f"You accepted{at}. The client's contact details were sent to you by email.",
@@ -137,7 +152,7 @@ def answer(token: str):
     try:
         claims = _signer().read(token, now())
         return _answer_form(token, claims)
-    except (LinkError, offers.OfferClosed, NotFound) as err:
+    except (LinkError, answers.OfferClosed, NotFound) as err:
         return _problem_page(err)
 
 
@@ -149,7 +164,7 @@ def act(token: str):
         ids = {"referral_id": claims.referral_id, "colleague_id": claims.colleague_id, "jti": claims.jti}
         if claims.action == "accept":
             try:
-                handover = offers.accept(
+                handover = answers.accept(
                     uow(),
                     svc.settings,
                     acknowledged=request.form.get("acknowledged") == "yes",
@@ -159,13 +174,33 @@ def act(token: str):
             except Invalid as err:
                 return _answer_form(token, claims, err.errors, code=422)
             return render_template("offers/answered.html", accepted=True, handover=handover)
-        data, errors = validate(DeclineFormSchema(), {"reason": request.form.get("reason", "")})
+        values = {"reason": request.form.get("reason", ""), "decline_code": request.form.get("decline_code", "")}
+        data, errors = validate(DeclineFormSchema(), values)
         if errors:
-            return _answer_form(token, claims, errors, dict(request.form), code=422)
-        offers.decline(uow(), svc.settings, reason=data["reason"], now=now(), rank=svc.ranker, **ids)
+            return _answer_form(token, claims, errors, values, code=422)
+        answers.decline(uow(), svc.settings, code=data["decline_code"], note=data["reason"], now=now(),
+                        rank=svc.ranker, **ids)
         return render_template("offers/answered.html", accepted=False)
-    except (LinkError, offers.OfferClosed, NotFound, Conflict) as err:
+    except (LinkError, answers.OfferClosed, NotFound, Conflict) as err:
         return _problem_page(err)
+
+
+# RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the address in the header, with no
+# page and so no CSRF token; the signed colleague id in the address is the proof. A GET only asks.
+@links_bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    try:
+        colleague_id = UnsubscribeSigner(services().settings.secret_key).read(token)
+    except LinkError as err:
+        return _problem_page(err)
+    if request.method == "GET":
+        return render_template("offers/unsubscribe.html", done=False, token=token)
+    try:
+        name = mail_choices.unsubscribe(uow(), services().settings, colleague_id=colleague_id, now=now())
+    except NotFound as err:
+        return _problem_page(err)
+    return render_template("offers/unsubscribe.html", done=True, name=name)
 
 
 @links_bp.errorhandler(CSRFError)
@@ -265,7 +300,7 @@ def send_letter(referral_id: int):
     data, errors = validate(LetterFormSchema(), values)
     if not errors:
         try:
-            offers.send_client_letter(
+            client_letters.send_client_letter(
                 uow(),
                 services().settings,
                 member_id=member_id(),
@@ -283,6 +318,57 @@ def send_letter(referral_id: int):
             flash("The letter is queued and goes out to the client with the next mail round.", "success")
             return redirect(url_for("referrals.detail", referral_id=referral_id))
     return _detail(referral_id, values, errors, code=422)
+
+
+@referrals_bp.post("/<int:referral_id>/reopen")
+def reopen(referral_id: int):
+    data, errors = validate(ReopenFormSchema(), {"reason": request.form.get("reason", "")})
+    if errors:
+        flash("Say why the answer was wrong: it goes into the handoff's history.", "error")
+        return redirect(url_for("referrals.detail", referral_id=referral_id))
+    try:
+        answers.reopen(uow(), services().settings, member_id=member_id(), referral_id=referral_id,
+                       reason=data["reason"], now=now())
+    except (Conflict, IllegalTransition) as err:
+        flash(str(err).capitalize() + ("" if str(err).endswith(".") else "."), "error")
+    else:
+        flash("The offer is open again; the colleague gets fresh links by mail.", "success")
+    return redirect(url_for("referrals.detail", referral_id=referral_id))
+
+
+@referrals_bp.get("/export.csv")
+def export_csv():
+    body = offer_views.referrals_csv(uow(), member_id())
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="my-referrals.csv"'})
+
+
+@referrals_bp.post("/digest")
+def digest():
+    on = request.form.get("daily_digest") == "on"
+    mail_choices.set_daily_digest(uow(), member_id=member_id(), on=on)
+    flash("News about your offers now comes " + ("in one mail a day." if on else "in one mail per change."),
+          "success")
+    return redirect(request.referrer or url_for("dashboard.index"))
+
+
+# --- what the partial templates included in other pages read (dashboard, handoff page) --------
+
+
+@referrals_bp.app_template_global()
+def offer_dashboard() -> dict:
+    """For ``offers/_dashboard.html``: the member's figures, latest news and digest choice."""
+    return {
+        "figures": offer_views.member_figures(uow(), member_id()),
+        "news": history.news(uow(), member_id()),
+        "daily_digest": mail_choices.daily_digest(uow(), member_id=member_id()),
+    }
+
+
+@referrals_bp.app_template_global()
+def handoff_history(handoff_id: int) -> list[dict]:
+    """For ``offers/_history.html``: every change to the handoff and its offers, oldest first."""
+    return history.trail(uow(), member_id(), handoff_id)
 
 
 def _dev_mail_on() -> bool:

@@ -1,0 +1,372 @@
+"""Text analysis: words, typos, abbreviations, thesaurus concepts, documents, the network's vocabulary and the query (words and meaning)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from referral.domain.clauses import asked_for, clauses, token_weights
+from referral.domain.matching.data import ClientNeed, Profile, Weights
+from referral.domain.semantic import PhraseVectors
+from referral.domain.text import STOPWORDS, fold, singular, stem, tokenize
+from referral.domain.vocabulary import ABBREVIATIONS, CAPITALS_ONLY, CLIENTELES, TRADES
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """Why a text carries a term: weight, the words as written, how they were read."""
+
+    weight: float
+    said: str
+    how: str  # "word", "typo", "abbreviation", "concept", "phrase"
+    means: str = ""
+    source: str = "needs"  # "needs", "industry", "company"
+    slot: int = 0  # 2 * position of the (first) word, + 1 for a two-word phrase: terms of one slot share it
+    last: int = 0  # position of the last word read
+
+
+@lru_cache(maxsize=2)
+def _triggers(table: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Thesaurus phrases (``"trades"`` or ``"clienteles"``) as singular word sequences, by first word.
+
+    Phrases match on words, not stems, so that "executive" does not trigger "executor".
+    """
+    found: dict[str, set[tuple[tuple[str, ...], str]]] = {}
+    for label, phrases in (TRADES if table == "trades" else CLIENTELES).items():
+        for phrase in {label, *(p.strip() for p in phrases.split(";"))}:
+            tokens = tokenize(phrase)
+            if any(t.text not in STOPWORDS for t in tokens):
+                words = tuple(singular(t.text) for t in tokens)
+                found.setdefault(words[0], set()).add((words, label))
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _thesaurus_words() -> frozenset[str]:
+    """Words of the thesaurus and abbreviation expansions: spelling targets even if no one uses them."""
+    texts = [*TRADES, *TRADES.values(), *CLIENTELES, *CLIENTELES.values(), *ABBREVIATIONS.values()]
+    return frozenset(t.text for text in texts for t in tokenize(text.replace(";", " ")))
+
+
+_GAP = 2  # other words allowed between two words of a thesaurus phrase
+
+
+def _analyse(text: str, table: str, w: Weights, source: str = "needs", correct=None,
+             cue_weights: list[float] | None = None) -> list[tuple[str, _Hit]]:
+    """Every term occurrence of a text: words, two-word phrases and concepts of ``table``.
+
+    ``correct`` maps an unknown word to ``(known word, similarity)`` or None (client text only);
+    ``cue_weights`` gives each token a sentence weight (chatter handling).
+    """
+    stream: list[tuple[str, str, _Hit]] = []  # (word, stem, hit)
+    for i, tok in enumerate(tokenize(text)):
+        base = cue_weights[i] if cue_weights else 1.0
+        expansion = ABBREVIATIONS.get(tok.text)
+        if expansion and (tok.text not in CAPITALS_ONLY or (tok.raw.isupper() and len(tok.raw) > 1)):
+            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", "", source, 2 * i, i)))
+            hit = _Hit(base * w.abbreviation, tok.raw, "abbreviation", expansion, source, 2 * i, i)
+            stream.extend((sub.text, stem(sub.text), hit) for sub in tokenize(expansion))
+            continue
+        fixed = correct(tok.text) if correct else None
+        if fixed:
+            word, similarity = fixed
+            hit = _Hit(base * w.typo * similarity, tok.raw, "typo", word, source, 2 * i, i)
+            stream.append((word, stem(word), hit))
+        else:
+            stream.append((tok.text, stem(tok.text), _Hit(base, tok.raw, "word", "", source, 2 * i, i)))
+
+    out = [(term, hit) for word, term, hit in stream if word not in STOPWORDS]
+    if table == "trades":
+        for (w1, t1, h1), (w2, t2, h2) in itertools.pairwise(stream):
+            if w1 not in STOPWORDS and w2 not in STOPWORDS and t1 != t2:
+                said = h1.said if h1.said == h2.said else f"{h1.said} {h2.said}"
+                out.append((f"{t1} {t2}", _Hit(min(h1.weight, h2.weight) * w.phrase, said, "phrase", "",
+                                               source, h1.slot + 1, h2.last)))
+    triggers = _triggers(table)
+    singulars = [singular(word) for word, _, _ in stream]
+    for start, first in enumerate(singulars):
+        for phrase, label in triggers.get(first, ()):
+            at, used = start, [start]
+            for nxt in phrase[1:]:
+                window = range(at + 1, min(at + 2 + _GAP, len(stream)))
+                at = next((j for j in window if singulars[j] == nxt), -1)
+                if at < 0:
+                    break
+                used.append(at)
+            if at < 0:
+                continue
+            parts = [stream[j][2] for j in used]
+            said = " ".join(dict.fromkeys(p.said for p in parts))
+            strength = min(p.weight for p in parts) * (w.concept if len(phrase) == 1 else w.concept_phrase)
+            out.append(("~" + label, _Hit(strength, said, "concept", label, source, parts[0].slot, parts[-1].last)))
+    return out
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """A profile analysed once: term -> (posting weight, which specialty), clientele terms, words."""
+
+    profile: Profile
+    spec: dict[str, int]  # term -> index of the first specialty with it
+    spec_weights: dict[str, float]
+    cli: dict[str, float]
+    words: frozenset[str]
+
+
+# a specialty's head word is its last word before any of these ("tax returns for expats" -> "returns")
+_PREPOSITIONS = frozenset({"for", "of", "in", "with", "to", "on", "at", "from", "by", "about", "into", "via", "under"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _specialty_terms(specialty: str, weights: Weights) -> tuple[tuple[str, float], ...]:
+    """A specialty's terms with their weight before length normalisation (head word full, modifiers
+    less). Cached: phrases repeat across a network, so a big import analyses each one once."""
+    terms = _analyse(specialty, "trades", weights)
+    cut = next((t.pos for t in tokenize(specialty) if t.text in _PREPOSITIONS and t.pos > 0), None)
+    head = max((hit.last for _, hit in terms if cut is None or hit.last < cut), default=0)
+    return tuple((term, 1.0 if hit.last == head or hit.how == "concept" else weights.modifier) for term, hit in terms)
+
+
+@lru_cache(maxsize=1 << 14)
+def _clientele_terms(clientele: str, weights: Weights) -> tuple[tuple[tuple[str, float], ...], frozenset[str]]:
+    """Target clientele terms with their weights, and its words (cached like specialties)."""
+    cli: dict[str, float] = {}
+    for part in re.split(r"[,;:()]", clientele):
+        # whom they serve is the head of each listed group; what follows a preposition only
+        # qualifies it ("employees in a dispute with their employer" serves employees)
+        cut = next((t.pos for t in tokenize(part) if t.text in _PREPOSITIONS and t.pos > 0), None)
+        for term, hit in _analyse(part, "clienteles", weights):
+            value = 1.0 if cut is None or hit.slot // 2 < cut or hit.how == "concept" else weights.modifier
+            cli[term] = max(cli.get(term, 0.0), value)
+    return tuple(cli.items()), frozenset(t.text for t in tokenize(clientele))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(t.text for t in tokenize(text))
+
+
+def _make_doc(profile: Profile, weights: Weights) -> _Doc:
+    """Analyse a profile once: specialty terms (head word full weight, modifier words less) and clientele."""
+    spec: dict[str, tuple[float, int]] = {}
+    n = max(1, len(profile.specialties))
+    norm = 1.0 / (1.0 - weights.length_norm + weights.length_norm * n / weights.length_ref)
+    for i, specialty in enumerate(profile.specialties):
+        for term, base in _specialty_terms(specialty, weights):
+            value = norm * base
+            if term not in spec or value > spec[term][0]:
+                spec[term] = (value, i)
+    cli_terms, cli_words = _clientele_terms(profile.target_clientele, weights)
+    words = cli_words.union(*(_words(s) for s in profile.specialties))
+    return _Doc(profile, {t: i for t, (_, i) in spec.items()}, {t: v for t, (v, _) in spec.items()},
+                dict(cli_terms), words)
+
+
+def _count(counter: Counter, keys: Iterable, sign: int) -> bool:
+    """Add ``sign`` to each key, dropping zeros; True if the set of keys changed."""
+    changed = False
+    for key in keys:
+        value = counter[key] + sign
+        changed |= value == 0 or value == sign
+        if value:
+            counter[key] = value
+        else:
+            del counter[key]
+    return changed
+
+
+class _Vocabulary:
+    """Document frequencies and the known words of a set of profiles, with spelling correction."""
+
+    def __init__(self, weights: Weights) -> None:
+        self.weights = weights
+        self.n = 0
+        self.df: Counter[tuple[str, str]] = Counter()
+        self.words: Counter[str] = Counter()
+        self._choices: list[str] | None = None
+        self._corrections: dict[str, tuple[str, float] | None] = {}
+
+    def add(self, doc: _Doc, sign: int = 1) -> None:
+        """Count a profile in (``sign=1``) or out (``sign=-1``)."""
+        self.n += sign
+        _count(self.df, [("s", t) for t in doc.spec] + [("c", t) for t in doc.cli], sign)
+        if _count(self.words, doc.words, sign):
+            self._choices, self._corrections = None, {}
+
+    def idf(self, fld: str, term: str) -> float:
+        df = self.df.get((fld, term), 0)
+        return math.log(1.0 + (self.n + self.weights.idf_prior - df + 0.5) / (df + 0.5))
+
+    def correct(self, word: str) -> tuple[str, float] | None:
+        """The known word a client probably meant, with its similarity, or None if known/unknown."""
+        if word in self._corrections:
+            return self._corrections[word]
+        result = None
+        term = stem(word)
+        known = (word in STOPWORDS or word in self.words or word in ABBREVIATIONS or word in _thesaurus_words()
+                 or ("s", term) in self.df or ("c", term) in self.df)
+        if not known and len(word) >= self.weights.fuzzy_min_length and word.isalpha():
+            if self._choices is None:
+                self._choices = sorted(set(self.words) | _thesaurus_words())
+            best = process.extractOne(word, self._choices, scorer=fuzz.ratio,
+                                      score_cutoff=self.weights.fuzzy_min_ratio)
+            if best is not None:
+                result = (best[0], best[1] / 100.0)
+        self._corrections[word] = result
+        return result
+
+
+_Group = tuple[tuple[str, _Hit], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """The client's terms for specialties and for clientele.
+
+    Terms are grouped by the client's word they come from (a word, its correction, its
+    abbreviation expansion, the concepts it starts): a colleague scores the best term of each
+    group, so one word never counts twice. Each term sits in one group; order is fixed.
+    """
+
+    spec: tuple[_Group, ...]
+    cli: tuple[_Group, ...]
+    meaning: _Meaning | None = None
+
+
+@dataclass(frozen=True)
+class _Meaning:
+    """The request as vectors: its clauses (for specialties) and its situation (for clientele).
+
+    ``spec_scores`` / ``cli_scores`` hold, per phrase row of the network's
+    :class:`PhraseVectors`, the best weighted cosine with these vectors.
+    """
+
+    texts: tuple[str, ...]
+    vectors: np.ndarray
+    weights: np.ndarray
+    clauses: int  # the first ``clauses`` texts are the request's clauses, the rest its situation
+    spec_scores: np.ndarray
+    cli_scores: np.ndarray
+    phrases: PhraseVectors
+
+
+# a long pasted email: its first clauses by weight are enough (bounded query time)
+_MAX_CLAUSES = 12
+
+
+def _context_stems(client: ClientNeed) -> set[str]:
+    """Stems of the client's industry and company: who the client is, not what they ask for."""
+    return {stem(t.text) for t in tokenize(f"{client.industry} {client.company}") if t.text not in STOPWORDS}
+
+
+def _without(text: str, stems: set[str]) -> str:
+    """The text without the words whose stem is in ``stems`` (everything else as written)."""
+    kept = re.sub(r"[^\W_]+", lambda m: "" if stem(fold(m.group())) in stems else m.group(), text)
+    return " ".join(kept.split())
+
+
+def _spelled_out(text: str) -> str:
+    """The text with the abbreviations matching knows written out ("PPC campaigns" -> "pay per
+    click advertising (PPC) campaigns"), so the model reads what the word matching reads."""
+    out, at = [], 0
+    for m in re.finditer(r"[^\W_]+(?:[&/][^\W_]+)?", text):
+        key = m.group().casefold()
+        expansion = ABBREVIATIONS.get(key)
+        if expansion and (key not in CAPITALS_ONLY or (m.group().isupper() and len(m.group()) > 1)):
+            out.append(text[at: m.start()] + f"{expansion} ({m.group()})")
+            at = m.end()
+    return "".join(out) + text[at:]
+
+
+def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning:
+    """Embed the request's clauses (one batch) and score every phrase of the network against them."""
+    found = sorted(clauses(client.needs, w.clauses), key=lambda c: -c.weight)[:_MAX_CLAUSES]
+    # the work asked for, without the situation around it, and the whole clause a little less
+    asks: list[tuple[str, float]] = []
+    context = _context_stems(client)
+    for c in found:
+        work = asked_for(c.text)
+        asks += [(_spelled_out(a), c.weight * w.asked) for a in work]
+        # the clause without the client's own industry words: "a website for our restaurant" is
+        # about a website, not about restaurants
+        text = _without(c.text, context) if context else c.text
+        asks.append((_spelled_out(text), c.weight * (w.whole_clause if work else 1.0)))
+    situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
+    texts = [a for a, _ in asks] + situation
+    vectors = np.asarray(phrases.encoder.encode(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+    weights = np.array([x for _, x in asks] + [1.0] * len(situation))
+    n = len(asks)
+    spec = phrases.scores(vectors[:n], weights[:n])
+    # whom the colleague serves: the client's situation first, what they ask for a little
+    cli = phrases.scores(vectors, np.concatenate([weights[:n] * w.needs_in_clientele, weights[n:]]))
+    return _Meaning(tuple(texts), vectors, weights, n, spec, cli, phrases)
+
+
+_SELF = re.compile(r"\b(?:we(?:'re|\u2019re| are)|i(?:'m|\u2019m| am)|as)\s+(?:an?|the|one of the)?\s*"
+                   r"((?:[a-z][\w&-]*\s+){0,2}[a-z][\w&-]*)", re.IGNORECASE)
+_NOT_WHO = re.compile(r"(?:ing|ed)$|^(?:not|so|very|just|still|really|also|currently|now|here|sure|happy|"
+                      r"afraid|able|unable|about|going|well|soon|far|much|many|few|only)$", re.IGNORECASE)
+
+
+def self_description(needs: str) -> str:
+    """What the client says they are ("we're the employer" -> "employer"), for the clientele score.
+
+    >>> self_description("Got a claim from an ex-employee; we're the employer and need advice")
+    'employer and need'
+    >>> self_description("I am looking for a designer")
+    ''
+    """
+    found = []
+    for m in _SELF.finditer(needs):
+        words = m.group(1).split()
+        if words and not _NOT_WHO.search(words[0]):
+            found.append(" ".join(words))
+    return " ".join(found)
+
+
+def _make_query(client: ClientNeed, vocab: _Vocabulary, phrases: PhraseVectors | None = None) -> _Query:
+    w = vocab.weights
+    cues = token_weights(client.needs, w.clauses)
+    # the client's own industry or company named in the request is context, not the work asked for
+    context = _context_stems(client)
+    cues = [c * (w.industry_in_specialties if stem(t.text) in context else 1.0)
+            for c, t in zip(cues, tokenize(client.needs))]
+
+    def terms(table: str, factors: tuple[float, float, float], industry: str) -> tuple[_Group, ...]:
+        best: dict[str, _Hit] = {}
+        slots: dict[str, set[int]] = {}
+        for text, source, factor in zip((client.needs, industry, client.company),
+                                        ("needs", "industry", "company"), factors):
+            if factor <= 0:
+                continue
+            for term, hit in _analyse(text, table, w, source, vocab.correct, cues if source == "needs" else None):
+                hit = replace(hit, weight=hit.weight * factor)
+                if source == "needs":
+                    slots.setdefault(term, set()).add(hit.slot)
+                if term not in best or hit.weight > best[term].weight:
+                    best[term] = hit
+        groups: dict[tuple[str, int], list[tuple[str, _Hit]]] = {}
+        for term, hit in sorted(best.items()):
+            repeats = min(len(slots.get(term, ())), w.repeat_cap) - 1
+            if repeats > 0:
+                hit = replace(hit, weight=hit.weight * (1.0 + w.repeat * repeats))
+            groups.setdefault((hit.source, hit.slot), []).append((term, hit))
+        return tuple(tuple(group) for _, group in sorted(groups.items()))
+
+    return _Query(
+        spec=terms("trades", (1.0, w.industry_in_specialties, w.company_in_specialties), client.industry),
+        # "we're the employer", "I'm a freelance designer": who the client is counts as their industry
+        cli=terms("clienteles", (w.needs_in_clientele, w.industry_in_clientele, w.company_in_clientele),
+                  " ".join(filter(None, (client.industry, self_description(client.needs))))),
+        meaning=_meaning(client, phrases, w) if phrases is not None and len(phrases) else None,
+    )

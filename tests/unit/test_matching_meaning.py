@@ -1,0 +1,61 @@
+"""Matching with meaning (the real all-MiniLM-L6-v2 from its package): the demo network's journeys,
+a client nobody can serve, negation, explanations a member would sign."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from referral.adapters.embedding import shared_encoder
+from referral.domain.matching import ClientNeed, MatchContext, MatchIndex, Profile, brute_force_rank
+
+SEED = Path(__file__).resolve().parents[2] / "seed_data" / "colleagues.csv"
+CTX = MatchContext(member_id=0, reasons=frozenset({"not_a_fit"}), today=date(2026, 12, 1), open_referrals={})
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo network as profiles (every colleague free and remote: only the text decides)."""
+    with SEED.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    profiles = [Profile(i, r["name"], tuple(s for s in r["specialties"].split(";") if s), r["target_clientele"])
+                for i, r in enumerate(rows, start=1)]
+    return profiles, MatchIndex(profiles, encoder=shared_encoder())
+
+
+def first(demo, **client) -> tuple[str, tuple[str, ...]]:
+    profiles, index = demo
+    got = index.rank(ClientNeed(**client), CTX, 5)
+    assert got == brute_force_rank(profiles, ClientNeed(**client), CTX, 5, encoder=shared_encoder())
+    return (profiles[got[0].colleague_id - 1].specialties, got[0].explanation) if got else ((), ())
+
+
+def test_a_startup_registering_a_trademark_gets_the_ip_lawyer_first_not_a_brand_designer(demo):
+    specialties, _ = first(demo, needs="We just closed our seed round and must register a trademark for our brand name "
+                                       "in the EU before launch.", industry="fintech startup")
+    assert "trademark registration" in specialties
+
+
+def test_a_client_whose_needs_match_no_trade_gets_no_candidates(demo):
+    _, index = demo
+    client = ClientNeed("Servicing and repair of our autoclaves and tattoo machines at the studio.",
+                        industry="tattoo studio")
+    assert index.rank(client, CTX) == []
+
+
+def test_a_negated_trade_does_not_count_the_needed_one_leads(demo):
+    specialties, _ = first(demo, needs="We already have a website that works fine. What we need is someone to do "
+                                       "our bookkeeping and VAT returns.")
+    assert any("bookkeeping" in s.lower() for s in specialties)
+
+
+def test_a_match_of_meaning_alone_is_explained_with_the_clients_words_and_the_specialty():
+    profiles = [Profile(1, "Ana", ("manuscript critique", "developmental editing")),
+                Profile(2, "Bo", ("wedding photography",))]
+    got = MatchIndex(profiles, encoder=shared_encoder()).rank(
+        ClientNeed("Could someone read my novel draft and tell me honestly what isn't working?"), CTX)
+    assert [c.colleague_id for c in got] == [1]
+    assert any("close in meaning" in line and "novel draft" in line for line in got[0].explanation)
