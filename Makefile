@@ -18,10 +18,16 @@ $(STAMP): pyproject.toml package.json Makefile
 
 install: $(STAMP)
 
+# The web server and the mail worker side by side (the Procfile's web and worker); Ctrl-C stops both.
+# PORT (default 5000) is honoured, and mail links follow it unless BASE_URL is set. Debug mode turns
+# on the development mail page (/dev/mail) when no SMTP_URL is set.
 run: install
 	$(BIN)/flask --app web db upgrade
 	$(BIN)/flask --app web seed --if-empty
-	$(BIN)/flask --app web run --host 127.0.0.1 --port 5000
+	export PORT=$${PORT:-5000}; export BASE_URL=$${BASE_URL:-http://localhost:$$PORT}; \
+	$(BIN)/flask --app web outbox work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask --app web run --debug --host 127.0.0.1 --port $$PORT
 
 test: install
 	$(BIN)/python -m pytest

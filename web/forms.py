@@ -78,12 +78,17 @@ def fact_rows(form) -> list[dict]:
     return [r for r in rows if r["date"] or r["text"].strip()]
 
 
-def handoff_payload(form) -> dict:
+def client_payload(form) -> dict:
+    """The client's fields (``client.name``...) as the schema's ``client`` object; empty optional ones None."""
     client = {k: form.get(f"client.{k}", "") for k in CLIENT_FIELDS}
     for key in ("phone", "company", "industry", "budget", "location"):
         client[key] = client[key].strip() or None
+    return client
+
+
+def handoff_payload(form) -> dict:
     return {
-        "client": client,
+        "client": client_payload(form),
         "reasons": form.getlist("reasons"),
         "facts": [{"date": r["date"] or None, "text": r["text"]} for r in fact_rows(form)],
         "disclosure": form.get("disclosure", ""),
@@ -111,3 +116,43 @@ def care_payload(form) -> dict:
         "outcome_note": form.get("outcome_note", ""),
         "contract_terms": [dict(r, due=r["due"] or None) for r in term_rows(form)],
     }
+
+
+# The handoff form speaks to the member about their client; the schema's messages are written for
+# API callers ("Length must be between 1 and 200."). Missing fields get the first wording, filled
+# but wrong ones the second; fields not listed keep the schema's message.
+HANDOFF_MESSAGES = {
+    "client.name": ("Give the client's name.", "Keep the client's name to 200 characters."),
+    "client.email": ("Give the client's email address.",
+                     "Give the client's email address in full, like name@example.com."),
+    "client.needs": ("Say what the client needs done.", "Keep what the client needs to 5,000 characters."),
+    "reasons": ("Choose at least one reason you are letting the client go.",
+                "Choose at least one reason you are letting the client go."),
+    "disclosure": ("Write the fair warning the colleague reads before accepting.",
+                   "Keep the fair warning to 5,000 characters."),
+    "finish_by": ("Give the date you finish current work, or leave it empty.",
+                  "Give the date you finish current work as a date, like 2026-12-18."),
+    "fact.date": ("Give the date this happened, or empty the row.", "Give the date this happened, like 2026-03-02."),
+    "fact.text": ("Say what happened on this date, or empty the row.", "Keep each fact to 1,000 characters."),
+}
+
+
+def handoff_messages(errors: dict[str, list[str]], form) -> dict[str, list[str]]:
+    """The schema's ``errors`` for the handoff form, reworded for the member (one message a field)."""
+    out = {}
+    for field, messages in errors.items():
+        fact = re.fullmatch(r"facts\.(\d+)\.(date|text)", field)
+        key = f"fact.{fact[2]}" if fact else field
+        if key not in HANDOFF_MESSAGES:
+            out[field] = messages
+            continue
+        if fact:
+            row = fact_rows(form)[int(fact[1])]
+            typed = row[fact[2]]
+        elif field == "reasons":
+            typed = form.getlist("reasons")
+        else:
+            typed = form.get(field, "")
+        missing, wrong = HANDOFF_MESSAGES[key]
+        out[field] = [wrong if (typed.strip() if isinstance(typed, str) else typed) else missing]
+    return out

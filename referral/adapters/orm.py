@@ -161,6 +161,8 @@ referrals = Table(
     Column("outcome_by_id", Integer, ForeignKey("colleagues.id", ondelete="SET NULL")),
     Column("outcome_at", DateTime),
     Column("decline_code", String(32)),
+    # the client's name for a referral recorded without a handoff (the demo's history); personal data
+    Column("client_name", String(200)),
     Column("dispatch_id", Integer, ForeignKey("dispatches.id", ondelete="SET NULL", name="fk_referrals_dispatch")),
     # 0 for a single or waterfall offer; 1..n for the offers of one broadcast, which are open together
     Column("offer_slot", Integer, nullable=False, server_default="0"),
@@ -198,6 +200,17 @@ handoff_events = Table(
     Column("detail", Text, nullable=False, server_default=""),
     Column("notify", Boolean, nullable=False, server_default=text("false")),
     Column("digested_at", DateTime),
+)
+
+# every change to a handoff's client details, kept (old and new value are personal data)
+client_changes = Table(
+    "client_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("handoff_id", Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("field", String(20), nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("changed_at", DateTime, nullable=False),
 )
 
 outbox = Table(

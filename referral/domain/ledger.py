@@ -46,15 +46,21 @@ ones that were returns: repaying a client of ``M`` directly or through the netwo
 ``balance = given - received``, and ``owed``: clients ``X`` sent ``M`` that ``M`` has not
 returned yet. A referral that was itself a return settles a debt and creates none, so
 ``owed`` is ``received - returned`` minus the referrals ``M`` sent ``X`` that repaid one
-of them directly. ``M`` *owes* ``X`` while ``owed > 0``. Cost: O(f) for the member's f flows.
+of them directly. ``M`` *owes* ``X`` while ``owed > 0``; the other way round, ``owes_you``
+counts the clients ``M`` gave ``X`` that have not come back. Cost: O(f) for the member's f flows.
+
+The return rate (:func:`return_rate`) is the share of the clients ``M`` gave (not as
+returns) that came back, counting only those that came back or were given long enough
+ago (``settle``, 90 days by default) to have had the chance: a client given last week
+is not yet a client who failed to come back. Cost: O(f log f).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from referral.domain.errors import IllegalTransition, Invalid
@@ -64,12 +70,14 @@ __all__ = [
     "Flow",
     "LedgerRow",
     "Link",
+    "ReturnRate",
     "counts",
     "earliest_outstanding",
     "ledger",
     "link",
     "network_path",
     "record_outcome",
+    "return_rate",
 ]
 
 #: statuses in which a referral counts as given and received
@@ -289,6 +297,53 @@ def ledger(flows: Iterable[Flow], member: int, names: dict[int, str] | None = No
         r.name = names.get(r.colleague_id, "")
     rows.sort(key=lambda r: (-r.owed, r.name.lower(), r.colleague_id))
     return rows
+
+
+class ReturnRate(NamedTuple):
+    """``came_back`` of ``counted`` clients given came back; ``too_early`` more were given too
+    recently to tell (and have not come back yet)."""
+
+    counted: int
+    came_back: int
+    too_early: int
+
+    @property
+    def rate(self) -> float | None:
+        """``came_back / counted``, or None when nothing can be counted yet."""
+        return self.came_back / self.counted if self.counted else None
+
+
+def return_rate(flows: Iterable[Flow], member: int, now: datetime,
+                settle: timedelta = timedelta(days=90)) -> ReturnRate:
+    """How many of the clients ``member`` gave came back, counting only those old enough to tell.
+
+    A client given counts once it came back (directly or through the network), or once it was
+    given at least ``settle`` before ``now``. Returns repay the earliest client given first, so
+    per counterpart the first ones given are the ones that came back.
+
+    >>> from datetime import datetime as dt
+    >>> fs = [Flow(1, 7, 8, dt(2026, 1, 1)), Flow(2, 8, 7, dt(2026, 2, 1), return_of_id=1),
+    ...       Flow(3, 7, 8, dt(2026, 3, 1)), Flow(4, 7, 9, dt(2026, 5, 25))]
+    >>> return_rate(fs, 7, now=dt(2026, 6, 1))
+    ReturnRate(counted=2, came_back=1, too_early=1)
+    >>> return_rate(fs[3:], 7, now=dt(2026, 6, 1)).rate is None
+    True
+    """
+    flows = list(flows)
+    rows = counts(flows, member)
+    through = Counter(f.return_path[1] for f in flows if f.to_id == member and f.return_path)
+    given: dict[int, list[Flow]] = defaultdict(list)
+    for f in sorted(flows, key=_order):
+        if f.from_id == member and f.to_id != member and not f.is_return:
+            given[f.to_id].append(f)
+    counted = came_back = too_early = 0
+    for other, clients in given.items():
+        back = min(len(clients), rows[other].repaid_direct + through[other])
+        old = sum(1 for f in clients[back:] if f.at <= now - settle)
+        counted += back + old
+        came_back += back
+        too_early += len(clients) - back - old
+    return ReturnRate(counted, came_back, too_early)
 
 
 def record_outcome(referral, by_id: int, note: str, value: str | None, now: datetime) -> None:

@@ -357,10 +357,28 @@ class Handoff:
         self.updated_at = now
         return new
 
+    CLIENT_KEYS = ("name", "email", "phone", "company", "industry", "budget", "location", "needs")
+
     @property
     def client(self) -> dict:
-        keys = ("name", "email", "phone", "company", "industry", "budget", "location", "needs")
-        return {k: getattr(self, f"client_{k}") for k in keys}
+        return {k: getattr(self, f"client_{k}") for k in self.CLIENT_KEYS}
+
+    def revise_client(self, client: dict, now: datetime) -> list[tuple[str, str | None, str | None]]:
+        """Take the client's details as given; returns ``(field, old, new)`` for each that changed.
+
+        Empty optional details become None; the caller keeps the returned changes as history
+        and decides whether the client may still be changed (not once a colleague accepted).
+        """
+        changed = []
+        for key in self.CLIENT_KEYS:
+            new = client.get(key) or None
+            old = getattr(self, f"client_{key}")
+            if new != old:
+                setattr(self, f"client_{key}", new)
+                changed.append((key, old, new))
+        if changed:
+            self.updated_at = now
+        return changed
 
 
 class Review:

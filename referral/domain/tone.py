@@ -2,6 +2,8 @@
 
 It flags insults, absolute words ("always", "never"), shouting (words in capitals,
 "!!") and opinions with no dated fact behind them, and suggests a calmer wording.
+Given the client's name, email and phone it also flags them in the fair warning: the
+colleague reads it before accepting, when the client is meant to stay anonymous.
 It only warns: the member may still submit.
 
 Examples
@@ -10,6 +12,11 @@ Examples
 ['absolute', 'shouting', 'shouting']
 >>> calmer("He ALWAYS pays late!!!")
 'He often pays late.'
+>>> client = Client("Quentin Gallardo", "q@bistro.example", "+351 912 000 111")
+>>> [w.excerpt for w in check("Quentin paid late; call 912 000 111.", facts=[], client=client)]
+['Quentin', '912 000 111']
+>>> calmer("Quentin Gallardo paid late.", client)
+'The client paid late.'
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SPECIAL_CATEGORIES", "ToneWarning", "calmer", "check", "personal_data"]
+__all__ = ["SPECIAL_CATEGORIES", "Client", "ToneWarning", "calmer", "check", "check_handoff", "personal_data"]
 
 INSULTS = {
     "idiot", "idiots", "stupid", "moron", "dumb", "crazy", "insane", "psycho", "nuts", "liar", "liars",
@@ -36,6 +43,7 @@ OPINIONS = ("i think", "i feel", "i believe", "in my opinion", "obviously", "cle
 ACRONYMS = {"SEO", "VAT", "CPA", "HR", "IT", "UX", "UI", "CEO", "CFO", "PDF", "USA", "UK", "EU", "API", "CRM",
             "QA", "PPC", "GDPR", "LLC", "LTD", "NDA", "ASAP", "FAQ", "URL", "ID", "TV", "PR", "IRS", "HMRC",
             "CV", "OK", "AM", "PM", "CAD", "EUR", "USD", "GBP", "AUD", "NZ", "NYC", "DIY", "B2B", "SAAS", "IOS"}
+TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame"}
 SHOUT = re.compile(r"\b[A-Z][A-Z'’]{2,}\b")
 BANGS = re.compile(r"[!?]*![!?]+|!{2,}")
 
@@ -51,6 +59,46 @@ class ToneWarning:
 
     def as_json(self) -> dict:
         return {"field": self.field, "kind": self.kind, "excerpt": self.excerpt, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who the fair warning must not name: the client's name, email and phone (each may be empty)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+    def _name_pattern(self) -> re.Pattern | None:
+        """The full name, then each part of it (titles and initials left out), as whole words."""
+        parts = [p for p in re.findall(r"[^\W\d_][\w'’-]*", self.name) if len(p) > 1 and p.lower() not in TITLES]
+        options = ([re.escape(self.name.strip())] if len(parts) > 1 else []) + [re.escape(p) for p in parts]
+        return re.compile(r"(?<!\w)(" + "|".join(options) + r")(?!\w)") if options else None
+
+    def mentions(self, text: str) -> list[tuple[str, str]]:
+        """``(what, excerpt)`` for each place ``text`` gives the client away, in order of appearance."""
+        found: list[tuple[int, str, str]] = []
+        pattern = self._name_pattern()
+        if pattern:
+            found += [(m.start(), "name", m.group(0)) for m in pattern.finditer(text)]
+        if self.email.strip():
+            found += [(m.start(), "email", m.group(0))
+                      for m in re.finditer(re.escape(self.email.strip()), text, re.IGNORECASE)]
+        digits = re.sub(r"\D", "", self.phone)
+        if len(digits) >= 6:
+            # the same number written another way (spaces, dashes, without the country code) still counts
+            for m in re.finditer(r"\+?\d[\d\s().-]{4,}\d", text):
+                typed = re.sub(r"\D", "", m.group(0))
+                if len(typed) >= 6 and (digits.endswith(typed) or typed.endswith(digits[-7:])):
+                    found.append((m.start(), "phone number", m.group(0)))
+        return [(what, excerpt) for _, what, excerpt in sorted(found)]
+
+    def replace(self, text: str) -> str:
+        """``text`` with every mention of the client turned into "the client"."""
+        for _, excerpt in sorted(self.mentions(text), key=lambda m: -len(m[1])):
+            text = text.replace(excerpt, "the client")
+        text = re.sub(r"\bthe client(?: the client)+\b", "the client", text)
+        return re.sub(r"(^|[.!?]\s+)the client", lambda m: m.group(1) + "The client", text)
 
 
 def _words(text: str) -> list[str]:
@@ -81,24 +129,45 @@ def _check_text(field: str, text: str, has_facts: bool) -> list[ToneWarning]:
     return out
 
 
-def check(disclosure: str, facts: list[tuple]) -> list[ToneWarning]:
+def check(disclosure: str, facts: list[tuple], client: Client | None = None) -> list[ToneWarning]:
     """Warnings for the disclosure and each fact's text.
 
     ``facts`` is a list of ``(date, text)`` pairs; an opinion in the disclosure only
-    warns when there is no dated fact at all.
+    warns when there is no dated fact at all. With ``client``, each mention of the
+    client's name, email or phone in the disclosure is an ``identity`` warning.
     """
     texts = [text for _, text in facts]
-    out = _check_text("disclosure", disclosure, has_facts=bool(texts))
+    out = [ToneWarning("disclosure", "identity", excerpt,
+                       f"“{excerpt}” is the client's {what}; the colleague reads the fair warning before they "
+                       "know who the client is, so write “the client”.")
+           for what, excerpt in (client.mentions(disclosure) if client else [])]
+    out += _check_text("disclosure", disclosure, has_facts=bool(texts))
     for i, text in enumerate(texts):
         out += [w for w in _check_text(f"facts.{i}.text", text, has_facts=True)]
     return out
 
 
-def calmer(text: str) -> str:
-    """The same text with absolutes softened, capitals lowered, insults marked and "!!!" as ".".
+def check_handoff(data: dict) -> list[ToneWarning]:
+    """Every warning for a handoff as the API and the form submit it (``client``, ``disclosure``, ``facts``).
+
+    :func:`check` (tone, and the client's name in the fair warning) and :func:`personal_data`
+    (special categories, and contact details: any email address, the client's phone), each
+    mention warned once.
+    """
+    c = data.get("client") or {}
+    facts = [(f["date"], f["text"]) for f in data.get("facts", [])]
+    return (check(data["disclosure"], facts, Client(name=c.get("name") or ""))
+            + personal_data(data["disclosure"], facts, c.get("phone")))
+
+
+def calmer(text: str, client: Client | None = None) -> str:
+    """The same text with absolutes softened, capitals lowered, insults marked and "!!!" as ".";
+    with ``client``, the client's name, email and phone become "the client".
 
     Only a suggestion: the member decides what to send.
     """
+    if client is not None:
+        text = client.replace(text)
     def soften(match: re.Match) -> str:
         word = match.group(0)
         softer = ABSOLUTES[word.lower()]

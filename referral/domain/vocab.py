@@ -17,7 +17,7 @@ REASONS: dict[str, str] = {
     "scope_creep": "too many demands outside the agreed scope",
     "hostile": "rude, abusive or plainly obnoxious",
     "unresponsive": "ignores calls and emails when information is needed",
-    "not_a_fit": "wants something outside the member's services",
+    "not_a_fit": "wants something outside the services offered",
 }
 
 EXIT_STRATEGIES: dict[str, str] = {

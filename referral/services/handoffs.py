@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
-from referral.domain.errors import NotFound
+from referral.domain.errors import Conflict, NotFound
 from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
 from referral.domain.model import ContractTerm, Fact, Handoff, Member
 from referral.services import care, history, ranking
@@ -165,3 +165,26 @@ def revise_disclosure(uow: UnitOfWork, member_id: int, handoff_id: int, text: st
         return version
 
 
+
+
+def revise_client(uow: UnitOfWork, member_id: int, handoff_id: int, client: dict, now: datetime) -> int:
+    """Correct the client's details (a validated ``client`` as the handoff form gives it).
+
+    Every changed field is kept in ``client_changes`` with its old and new value; returns how
+    many changed. Another member's handoff raises ``NotFound``; a client a colleague already
+    accepted, or whose data was erased, raises ``Conflict``.
+    """
+    with uow:
+        s = uow.session
+        handoff = _owned(s, member_id, handoff_id)
+        if handoff.client_erased_at is not None:
+            raise Conflict("The client's personal data was erased, so there are no details left to correct.")
+        if s.scalar(select(R.c.id).where(R.c.handoff_id == handoff_id, R.c.status.in_(("accepted", "completed")))):
+            raise Conflict("A colleague has accepted this client, so their details can no longer be changed here.")
+        changed = handoff.revise_client(client, now)
+        if changed:
+            s.execute(insert(orm.client_changes), [
+                {"handoff_id": handoff_id, "field": f, "old_value": old, "new_value": new, "changed_at": now}
+                for f, old, new in changed])
+        uow.commit()
+        return len(changed)

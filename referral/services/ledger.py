@@ -13,7 +13,6 @@ For the offers workflow and matching:
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
@@ -170,7 +169,7 @@ def outcomes_for(uow: UnitOfWork, member_id: int) -> dict:
         rows = s.execute(
             select(R.c.id, R.c.from_id, R.c.to_id, R.c.status, _AT.label("at"), R.c.outcome_note,
                    R.c.outcome_value, R.c.outcome_by_id, R.c.outcome_at, R.c.return_of_id, R.c.return_path,
-                   orm.handoffs.c.client_name)
+                   func.coalesce(orm.handoffs.c.client_name, R.c.client_name).label("client_name"))
             .outerjoin(orm.handoffs, orm.handoffs.c.id == R.c.handoff_id)
             .where(R.c.status.in_(COUNTED_STATUSES), or_(R.c.from_id == me, R.c.to_id == me))
             .order_by(_AT.desc(), R.c.id.desc())).all()
@@ -221,12 +220,9 @@ def monthly_flows(uow: UnitOfWork, member_id: int, now: datetime, months: int = 
             given[k] += 1
         elif f.to_id == me and k in received:
             received[k] += 1
-    through = Counter(f.return_path[1] for f in flows if f.to_id == me and f.return_path)
-    rows = rules.counts(flows, me).values()
-    gave = sum(r.given - r.you_returned for r in rows)
-    came_back = sum(min(r.given - r.you_returned, r.repaid_direct + through[r.colleague_id]) for r in rows)
+    rate = rules.return_rate(flows, me, now)
     return {
         "months": [{"month": date(k[0], k[1], 1), "given": given[k], "received": received[k]} for k in keys],
-        "given": gave, "came_back": came_back,
-        "return_rate": (came_back / gave) if gave else None,
+        "given": rate.counted, "came_back": rate.came_back, "too_early": rate.too_early,
+        "return_rate": rate.rate,
     }

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import statistics
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -14,11 +14,14 @@ from referral.adapters import orm
 from referral.adapters.links import LinkClaims
 from referral.adapters.outbox import LOGGED_NOTE, MAX_ATTEMPTS
 from referral.adapters.uow import UnitOfWork
+from referral.config import Settings
 from referral.domain.errors import NotFound
-from referral.domain.model import Colleague, Member, Referral
+from referral.domain.model import Colleague, Handoff, Member, Referral
 from referral.domain.vocab import DECLINE_CODES, EXIT_STRATEGIES, REASONS
+from referral.services import mailbox
 from referral.services.answers import check_answerable
 from referral.services.client_letters import letter_for
+from referral.services.eligibility import why_not_offerable
 from referral.services.offers import ANSWER_PATH
 
 __all__ = [
@@ -28,8 +31,10 @@ __all__ = [
     "member_mail",
     "member_referral",
     "member_referrals",
+    "offer_preview",
     "referral_json",
     "referrals_csv",
+    "to_do",
 ]
 
 
@@ -64,7 +69,7 @@ def _as_dict(session, r: Referral) -> dict:
         "disclosure_version": r.disclosure.version if r.disclosure else None,
         "disclosure_sha256": r.disclosure.sha256 if r.disclosure else None,
         "acknowledged_sha256": r.acknowledged_sha256,
-        "client_name": r.handoff.client_name if r.handoff else None,
+        "client_name": r.handoff.client_name if r.handoff else r.client_name,
     }
 
 
@@ -119,7 +124,7 @@ def _without_answer_links(text: str) -> str:
     return _ANSWER_LINK.sub("[the colleague's personal link]", text)
 
 
-def _mail_rows(session, where) -> list[dict]:
+def _mail_rows(session, where, with_links: bool = False) -> list[dict]:
     OB = orm.outbox
     rows = session.execute(
         select(OB).where(where).order_by(OB.c.created_at.desc(), OB.c.id.desc()).limit(500)
@@ -151,7 +156,7 @@ def _mail_rows(session, where) -> list[dict]:
                 "state": state,
                 "attempts": row.attempts,
                 "last_error": row.last_error,
-                "text": _without_answer_links(row.text_body),
+                "text": row.text_body if with_links else _without_answer_links(row.text_body),
             }
         )
     return out
@@ -183,10 +188,14 @@ def member_referrals(uow: UnitOfWork, member_id: int) -> list[dict]:
         return [_as_dict(s, r) for r in rows]
 
 
-def member_mail(uow: UnitOfWork, member_id: int) -> list[dict]:
-    """Every message sent or waiting for the member's referrals, newest first."""
+def member_mail(uow: UnitOfWork, member_id: int, with_links: bool = False) -> list[dict]:
+    """Every message sent or waiting for the member's referrals, newest first.
+
+    The colleague's answer links are blanked out (the member must not answer for them), unless
+    ``with_links``: only for the development mail page, where no mail server delivers them.
+    """
     with uow.reading():
-        return _mail_rows(uow.session, orm.outbox.c.member_id == member_id)
+        return _mail_rows(uow.session, orm.outbox.c.member_id == member_id, with_links)
 
 
 def _answered_rows(session, member_id: int):
@@ -253,3 +262,67 @@ def referrals_csv(uow: UnitOfWork, member_id: int) -> str:
             f"{hours:.1f}" if hours is not None else "", r.decline_code, r.outcome_value,
         )])
     return out.getvalue()
+
+
+def offer_preview(uow: UnitOfWork, settings: Settings, member_id: int, handoff_id: int, colleague_id: int,
+                  now: datetime) -> dict:
+    """The offer mail exactly as ``colleague_id`` would read it if it were sent ``now``; nothing is stored.
+
+    The answer links are placeholders (real ones are signed only when the offer exists). ``why_not``
+    says why the colleague cannot be offered the client now (None if they can). Raises ``NotFound``
+    for another member's handoff or an unknown colleague.
+    """
+    with uow.reading():
+        s = uow.session
+        handoff = s.get(Handoff, handoff_id)
+        if handoff is None or handoff.member_id != member_id:
+            raise NotFound(f"You have no handoff {handoff_id}.")
+        colleague = s.get(Colleague, colleague_id)
+        if colleague is None:
+            raise NotFound(f"There is no colleague {colleague_id} in the network.")
+        member = s.get(Member, member_id)
+        mail = mailbox.offer(
+            handoff=handoff,
+            member_name=member.name,
+            colleague_name=colleague.name,
+            colleague_email=colleague.email,
+            disclosure_text=handoff.disclosure.text,
+            accept_url="[their personal Accept link]",
+            decline_url="[their personal Decline link]",
+            expires_at=now + timedelta(hours=settings.expire_after_hours),
+        )
+        return {"handoff_id": handoff.id, "client_name": handoff.client_name, "colleague_id": colleague.id,
+                "colleague_name": colleague.name, "to": mail.to_addr, "subject": mail.subject, "text": mail.text,
+                "why_not": why_not_offerable(s, handoff, colleague, now.date())}
+
+
+def to_do(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
+    """What needs the member now, oldest first: ``waiting`` (offers not yet answered, with
+    ``waiting_hours``), ``letters`` (accepted clients whose letter was not sent from here) and
+    ``outcomes`` (accepted referrals, given or received, whose outcome is not recorded)."""
+    with uow.reading():
+        s = uow.session
+        me = s.scalar(select(Member.colleague_id).where(Member.id == member_id))
+        rows = s.scalars(
+            select(Referral)
+            .where(Referral.status.in_(("offered", "accepted")),
+                   (Referral.from_id == me) | (Referral.to_id == me))
+            .order_by(Referral.offered_at, Referral.id)
+            .limit(500)
+        ).all()
+        lettered = set(s.scalars(select(orm.outbox.c.referral_id).where(
+            orm.outbox.c.kind == "client_letter", orm.outbox.c.referral_id.in_([r.id for r in rows]))))
+        out: dict[str, list] = {"waiting": [], "letters": [], "outcomes": []}
+        for r in rows:
+            view = _as_dict(s, r)
+            if r.from_id != me:
+                view["colleague_name"] = s.get(Colleague, r.from_id).name
+            view["given"] = r.from_id == me
+            if r.status == "offered" and r.from_id == me:
+                view["waiting_hours"] = max(int((now - r.offered_at).total_seconds() // 3600), 0)
+                out["waiting"].append(view)
+            elif r.status == "accepted":
+                if r.from_id == me and r.handoff is not None and r.id not in lettered:
+                    out["letters"].append(view)
+                out["outcomes"].append(view)
+        return out

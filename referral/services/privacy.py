@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 
 from referral.adapters import orm
 from referral.adapters.outbox import MAX_ATTEMPTS
@@ -44,6 +44,8 @@ def _erase(session, handoff: Handoff, now: datetime) -> None:
             text = text.replace(value, ERASED) if text else text
         return text
 
+    # earlier values of corrected client details are personal data too
+    session.execute(delete(orm.client_changes).where(orm.client_changes.c.handoff_id == handoff.id))
     rows = session.execute(select(O.c.id, O.c.to_addr, O.c.subject, O.c.sent_at, O.c.last_error).where(
         O.c.referral_id.in_(select(R.c.id).where(R.c.handoff_id == handoff.id)) | (O.c.handoff_id == handoff.id))).all()
     for attempt in session.execute(select(A.c.id, A.c.error).where(A.c.outbox_id.in_([r.id for r in rows]))):

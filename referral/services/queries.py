@@ -113,7 +113,8 @@ def handoff_summaries(uow: UnitOfWork, member_id: int) -> list[dict]:
 
 
 def handoff_detail(uow: UnitOfWork, member_id: int, handoff_id: int) -> dict | None:
-    """Everything the member wrote about one outgoing client, every disclosure version, the offers."""
+    """Everything the member wrote about one outgoing client, every disclosure version, the offers,
+    and every correction of the client's details (``client_changes``, newest first)."""
     H, D, R = orm.handoffs, orm.disclosures, orm.referrals
     with uow.reading():
         s = uow.session
@@ -126,10 +127,14 @@ def handoff_detail(uow: UnitOfWork, member_id: int, handoff_id: int) -> dict | N
         offers = [dict(o._mapping) for o in s.execute(
             select(R.c.id, R.c.to_id, C.c.name, R.c.status, R.c.offered_at, R.c.answered_at)
             .join(C, C.c.id == R.c.to_id).where(R.c.handoff_id == handoff_id).order_by(R.c.id))]
+        CH = orm.client_changes
+        changes = [dict(c._mapping) for c in s.execute(
+            select(CH.c.field, CH.c.old_value, CH.c.new_value, CH.c.changed_at)
+            .where(CH.c.handoff_id == handoff_id).order_by(CH.c.id.desc()))]
         data = dict(row._mapping)
         client = {k[len("client_"):]: data.pop(k) for k in list(data) if k.startswith("client_")}
         return dict(data, client=client, disclosures=versions, disclosure=versions[-1]["text"],
-                    offers=offers, status=handoff_status(o["status"] for o in offers))
+                    offers=offers, status=handoff_status(o["status"] for o in offers), client_changes=changes)
 
 
 def colleague_names(uow: UnitOfWork, ids) -> dict[int, str]:

@@ -35,6 +35,7 @@ def load_history(uow: UnitOfWork, folder: Path, now: datetime) -> tuple[int, int
             r = Referral(ids[row["from_email"].lower()], ids[row["to_email"].lower()],
                          datetime.fromisoformat(row["offered_at"]), status=row["status"])
             r.answered_at = datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None
+            r.client_name = row["client_name"] or None  # no handoff behind the demo's history to name them
             s.add(r)
             s.flush()
             if row["return_of"]:

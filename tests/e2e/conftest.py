@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -99,3 +100,12 @@ def mail_live_app(tmp_path, sqlite_template, smtp):
 
     with serve(build) as app:
         yield app
+
+
+def wait_until(page, expression: str, timeout: float = 15) -> None:
+    """Poll a page expression until it holds (``wait_for_function`` evaluates its string with eval,
+    which the Content-Security-Policy rightly blocks; ``evaluate`` goes through DevTools)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(100)

@@ -146,7 +146,11 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     expect(candidates.first.locator(".why")).to_contain_text("Based in Porto, like the client")
     expect(page.locator("#candidates")).not_to_contain_text("Tom Park")
     journey.shot(page, "candidates")
-    page.get_by_role("button", name="Offer Quentin to Ana").click()
+    page.get_by_role("button", name="Offer the client to Ana Ruiz").click()
+    expect(page.locator("#offer-preview")).to_contain_text(DISCLOSURE)
+    expect(page.locator("#offer-preview")).not_to_contain_text("Quentin")
+    journey.shot(page, "offer-preview")
+    page.get_by_role("button", name="Send the offer").click()
     expect(page.get_by_role("status")).to_have_text("The offer is on its way.")
     expect(page.get_by_role("heading", name="Quentin Gallardo offered to Ana Ruiz")).to_be_visible()
     journey.shot(page, "offered")
@@ -193,14 +197,15 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     fill_handoff(ana, {"client.name": "Rosa Lindqvist", "client.email": "rosa@lindqvist-bakery.example",
                        "client.industry": "bakery",
                        "client.needs": "A new website and branding for a family bakery."},
-                 "Wants something outside the member's services",
+                 "Wants something outside the services offered",
                  "Wants a website, which is outside my bookkeeping services.")
     ana.get_by_role("button", name="Find colleagues").click()
     expect(ana.locator("#candidates li.candidate").first).to_contain_text("Maya Brenner")
     expect(ana.locator("#candidates li.candidate").first.locator(".why")).to_contain_text(
         "Sent you 1 client before")
     journey.shot(ana, "return-candidates")
-    ana.get_by_role("button", name="Offer Rosa to Maya").click()
+    ana.get_by_role("button", name="Offer the client to Maya Brenner").click()
+    ana.get_by_role("button", name="Send the offer").click()
     expect(ana.get_by_role("status")).to_have_text("The offer is on its way.")
 
     # Maya accepts through the emailed link; her ledger shows the client came back
@@ -210,7 +215,7 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     expect(page.locator("#client-contact")).to_contain_text("Rosa Lindqvist")
     page.goto(f"{base}/ledger/")
     row = page.locator("#ledger tbody tr", has_text="Ana Ruiz")
-    expect(row.locator("td")).to_have_text(["Ana Ruiz", "1", "1", "1", "0", ""])
+    expect(row.locator("td")).to_have_text(["Ana Ruiz", "1", "1", "1", "0", "", ""])
     expect(page.get_by_text("You owe no one")).to_be_visible()
     returned = page.locator("section.referral", has_text="You received Rosa Lindqvist from Ana Ruiz")
     expect(returned).to_contain_text("a return")

@@ -28,7 +28,7 @@ def test_a_member_adds_a_colleague_and_finds_them_by_specialty(client, member, l
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Ana Ruiz" in page and "payroll" in page and "rude, abusive" in page
     listing = client.get("/colleagues/?q=xero").get_data(as_text=True)
-    assert "Ana Ruiz" in listing and "2 of 2 free" in listing
+    assert "Ana Ruiz" in listing and "2 of 2 places free" in listing
 
 
 def test_a_bad_form_comes_back_with_every_value_and_an_error_beside_each_field(client, member, login):
@@ -56,7 +56,7 @@ def test_editing_and_pausing_a_colleague(client, member, login, make_colleague):
     assert r.status_code == 302
     r = client.post(f"/colleagues/{c['id']}/pause", data={"paused_until": "2027-02-01"}, follow_redirects=True)
     page = r.get_data(as_text=True)
-    assert "paused until 2027-02-01" in page and "0 open of 5" in page
+    assert "paused until 2027-02-01" in page and "5 of 5 places free" in page
 
 
 def test_another_members_colleague_has_no_edit_page(client, member, make_member, make_colleague, login):

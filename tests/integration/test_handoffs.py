@@ -183,20 +183,27 @@ def test_two_app_instances_on_one_database_rank_each_others_changes_at_once(
     other.extensions["referral"].engine.dispose()
 
 
-def test_each_candidate_has_a_button_that_offers_them_the_client(client, member, login, network):
+def test_each_candidate_leads_to_a_preview_of_the_offer_mail_that_sends_it(client, member, login, network):
     handoff_id = post(client, member).get_json()["id"]
     login(member)
     page = client.get(f"/handoffs/{handoff_id}").get_data(as_text=True)
-    button = re.search(r'<form method="post" action="([^"]+)">.*?name="handoff_id" value="(\d+)">\s*'
-                       r'<input type="hidden" name="colleague_id" value="(\d+)"><button>Offer Owen to Ana</button>',
+    button = re.search(r'<form method="get" action="([^"]+)">\s*<input type="hidden" name="handoff_id" value="(\d+)">\s*'
+                       r'<input type="hidden" name="colleague_id" value="(\d+)"><button>Offer the client to Ana Ruiz</button>',
                        page, re.DOTALL)
     assert button, page
     action, handoff, colleague = button.groups()
-    r = client.post(action, data={"handoff_id": handoff, "colleague_id": colleague}, follow_redirects=True)
+    preview = client.get(action, query_string={"handoff_id": handoff, "colleague_id": colleague})
+    text = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Before you send" in text and "would like to refer a client to you" in text
+    assert "Owen" not in text.split('id="offer-preview"')[1].split("</pre>")[0]  # the mail never names the client
+    assert client.get("/mail").get_data(as_text=True).count("would like to refer") == 0  # nothing sent yet
+    r = client.post("/referrals/offer", data={"handoff_id": handoff, "colleague_id": colleague}, follow_redirects=True)
     page = r.get_data(as_text=True)
     assert "The offer is on its way" in page and "offered to Ana Ruiz" in page
     page = client.get(f"/handoffs/{handoff_id}").get_data(as_text=True)
-    assert "Offer Owen to" not in page and "Owen Pritchard is offered to Ana Ruiz" in page
+    assert "Offer the client to" not in page and "The client is offered to Ana Ruiz" in page
+    assert re.search(r'<a href="/referrals/\d+">Offer to Ana Ruiz</a>', page)
+    assert re.search(r'action="/referrals/\d+/withdraw"', page)
 
 
 def test_a_process_left_behind_by_a_pruned_change_log_reloads_and_ranks_correctly(

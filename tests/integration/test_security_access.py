@@ -53,6 +53,8 @@ PRIVATE = {
     ("POST", "/handoffs/<int:handoff_id>/retrospective"): {"next_time": "Mine now."},
     ("GET", "/handoffs/<int:handoff_id>"): None,
     ("POST", "/handoffs/<int:handoff_id>/disclosure"): {"disclosure": "Mine now."},
+    ("POST", "/handoffs/<int:handoff_id>/client"): {"client.name": "Mine now", "client.email": "m@example.org",
+                                                    "client.needs": "Mine now."},
     ("GET", "/referrals/<int:referral_id>"): None,
     ("POST", "/referrals/<int:referral_id>/withdraw"): {},
     ("POST", "/referrals/<int:referral_id>/reopen"): {"reason": "Mine now."},
@@ -133,3 +135,5 @@ def test_the_shared_network_shows_a_second_member_only_their_own_side(client, me
     assert client.get("/api/handoffs", headers=otto.headers).get_json() == []
     r = client.post("/referrals/offer", data={"handoff_id": str(world.fresh_handoff), "colleague_id": str(ben)})
     assert r.status_code == 404
+    r = client.get(f"/referrals/preview?handoff_id={world.fresh_handoff}&colleague_id={ben}")
+    assert r.status_code == 404 and "Quentin" not in r.get_data(as_text=True)

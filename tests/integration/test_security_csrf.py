@@ -40,7 +40,11 @@ def scenarios(w, member):
                           "reasons": "late_payments", "disclosure": "Pays late.", "tone_ok": "on"}, {302}),
         "handoffs.revise": (f"/handoffs/{w.handoff}", f"/handoffs/{w.handoff}/disclosure",
                             {"disclosure": "Pays about six weeks late."}, {302}),
-        "referrals.create": (f"/handoffs/{w.fresh_handoff}", "/referrals/offer",
+        "handoffs.revise_client": (f"/handoffs/{w.fresh_handoff}", f"/handoffs/{w.fresh_handoff}/client",
+                                   {"client.name": "Quentin Gallardo", "client.email": "q@example.org",
+                                    "client.needs": "Books"}, {302}),
+        "referrals.create": (f"/referrals/preview?handoff_id={w.fresh_handoff}&colleague_id={w.cleo['id']}",
+                             "/referrals/offer",
                              {"handoff_id": str(w.fresh_handoff), "colleague_id": str(w.cleo["id"])}, {302}),
         "referrals.withdraw": (f"/referrals/{w.offered}", f"/referrals/{w.offered}/withdraw", {}, {302}),
         "referrals.send_letter": (f"/referrals/{w.accepted}", f"/referrals/{w.accepted}/letter",
@@ -80,7 +84,8 @@ def first_token(member) -> int:
 
 FORM_ENDPOINTS = sorted([
     "auth.login", "auth.logout", "directory.new", "directory.edit", "directory.pause", "directory.connect",
-    "directory.delete", "handoffs.new", "handoffs.revise", "referrals.create", "referrals.withdraw",
+    "directory.delete", "handoffs.new", "handoffs.revise", "handoffs.revise_client", "referrals.create",
+    "referrals.withdraw",
     "referrals.send_letter", "ledger.outcome", "answers.act", "referrals.reopen", "referrals.digest",
     "settings.password", "settings.create_token", "settings.revoke_token", "settings.rotate_token",
     "privacy.erase_client", "care.fix_term", "care.request_review", "care.letter", "care.client_replied",

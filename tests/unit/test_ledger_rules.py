@@ -13,6 +13,7 @@ from referral.domain.ledger import (
     link,
     network_path,
     record_outcome,
+    return_rate,
 )
 from referral.domain.lifecycle import TRANSITIONS
 from referral.domain.model import Referral
@@ -129,3 +130,24 @@ def test_an_outcome_needs_words():
     with pytest.raises(Invalid) as err:
         record_outcome(_referral("accepted"), MAYA, "   ", None, at(1))
     assert "note" in err.value.errors
+
+
+def test_a_client_given_recently_is_too_early_to_tell_not_a_client_who_never_came_back():
+    rate = return_rate([Flow(1, MAYA, BEN, at(0))], MAYA, now=at(10))
+    assert rate.rate is None and rate.too_early == 1 and rate.counted == 0
+
+
+def test_a_client_old_enough_that_never_came_back_lowers_the_rate():
+    flows = [Flow(1, MAYA, BEN, at(0)), Flow(2, MAYA, CLEO, at(1)), Flow(3, BEN, MAYA, at(30), return_of_id=1)]
+    assert return_rate(flows, MAYA, now=at(200)) == (2, 1, 0)
+    assert return_rate(flows, MAYA, now=at(200)).rate == 0.5
+
+
+def test_a_client_that_came_back_counts_however_recent():
+    flows = [Flow(1, MAYA, BEN, at(0)), Flow(2, BEN, MAYA, at(3), return_of_id=1)]
+    assert return_rate(flows, MAYA, now=at(5)).rate == 1.0
+
+
+def test_a_return_through_the_network_counts_as_come_back():
+    flows = [Flow(1, MAYA, BEN, at(0)), Flow(2, BEN, CLEO, at(2)), Flow(3, CLEO, MAYA, at(4), return_path=(MAYA, BEN, CLEO))]
+    assert return_rate(flows, MAYA, now=at(5)) == (1, 1, 0)

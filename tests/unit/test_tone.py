@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from referral.domain.tone import calmer, check
+from referral.domain.tone import Client, calmer, check
 
 
 @pytest.mark.parametrize("text, kind, excerpt", [
@@ -41,3 +41,27 @@ def test_the_calmer_wording_softens_without_losing_the_facts():
     assert calmer("He NEVER pays on time!!! Invoice 114 was 41 days late.") == \
         "He rarely pays on time. Invoice 114 was 41 days late."
     assert "[describe what happened]" in calmer("A stupid request")
+
+
+QUENTIN = Client("Dr. Quentin Gallardo", "quentin@gallardo-bistro.example", "+351 912 000 111")
+
+
+@pytest.mark.parametrize("text, excerpt", [
+    ("Quentin paid late.", "Quentin"),
+    ("Gallardo paid late.", "Gallardo"),
+    ("Dr. Quentin Gallardo paid late.", "Dr. Quentin Gallardo"),
+    ("Mail QUENTIN@gallardo-bistro.example first.", "QUENTIN@gallardo-bistro.example"),
+    ("Call 912-000-111 in the morning.", "912-000-111"),
+])
+def test_the_clients_name_email_or_phone_in_the_fair_warning_is_flagged(text, excerpt):
+    found = [(w.kind, w.excerpt) for w in check(text, facts=[], client=QUENTIN)]
+    assert ("identity", excerpt) in found
+
+
+def test_other_words_dates_and_numbers_are_not_taken_for_the_client():
+    text = "Invoice 2026-114 of 2026-03-02 was paid 41 days late; a quentin-style menu is not a name."
+    assert [w for w in check(text, facts=[], client=QUENTIN) if w.kind == "identity"] == []
+
+
+def test_the_calmer_wording_says_the_client_instead():
+    assert calmer("Quentin Gallardo pays late. Quentin is polite.", QUENTIN) == "The client pays late. The client is polite."

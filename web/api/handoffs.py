@@ -32,9 +32,7 @@ class Handoffs(MethodView):
     @blp.response(201, HandoffCreatedSchema)
     def post(self, data):
         """Submit an outgoing client; answers the ranked candidates and any tone warnings."""
-        facts = [(f["date"], f["text"]) for f in data["facts"]]
-        warnings = tone.check(data["disclosure"], facts)
-        warnings += tone.personal_data(data["disclosure"], facts, data["client"].get("phone"))
+        warnings = tone.check_handoff(data)
         handoff_id, ranked = handoffs.submit_handoff(uow(), services().match_state, member_id(), data, now())
         return {"id": handoff_id, "status": "open", "candidates": candidate_rows(ranked),
                 "tone": [w.as_json() for w in warnings]}

@@ -1,8 +1,8 @@
-"""The dashboard: clients given and received per month, and the share that came back."""
+"""The dashboard: what needs doing now, then clients given and received per month and who owes whom."""
 
 from flask import render_template
 
-from referral.services import ledger
+from referral.services import ledger, offer_views
 from web.context import member_id, now, uow
 from web.pages import members_blueprint
 
@@ -39,4 +39,5 @@ def index():
     stats = ledger.monthly_flows(uow(), member_id(), now())
     rows = ledger.member_ledger(uow(), member_id())
     return render_template("dashboard/index.html", stats=stats, chart=bar_chart(stats["months"]),
-                           owe=[r for r in rows if r["owed"]])
+                           todo=offer_views.to_do(uow(), member_id(), now()),
+                           owe=[r for r in rows if r["owed"]], owed=[r for r in rows if r["owes_you"]])

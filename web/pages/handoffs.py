@@ -3,13 +3,14 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from referral.domain import tone
+from referral.domain.errors import Conflict
 from referral.domain.vocab import EXIT_STRATEGIES, REASONS
 from referral.services import handoffs, queries
 from web.api.handoffs import candidate_rows
 from web.context import member_id, now, services, uow
-from web.forms import fact_rows, handoff_payload, validate
+from web.forms import client_payload, fact_rows, handoff_messages, handoff_payload, validate
 from web.pages import members_blueprint
-from web.schemas import DisclosureRevisionSchema, HandoffSchema
+from web.schemas import ClientSchema, DisclosureRevisionSchema, HandoffSchema
 
 bp = members_blueprint("handoffs", __name__, url_prefix="/handoffs")
 
@@ -23,8 +24,9 @@ def index():
 def _form(values: dict, errors: dict, warnings=(), code: int = 200):
     facts = values.get("facts") or []
     facts = facts + [{"date": "", "text": ""}] * max(1, 3 - len(facts))
+    client = tone.Client(values.get("client.name", ""), values.get("client.email", ""), values.get("client.phone", ""))
     return render_template("handoffs/form.html", values=values, errors=errors, facts=facts, warnings=warnings,
-                           reasons=REASONS, exits=EXIT_STRATEGIES, calmer=tone.calmer), code
+                           reasons=REASONS, exits=EXIT_STRATEGIES, calmer=tone.calmer, client=client), code
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,10 +40,8 @@ def new():
         return _form(values, {})
     data, errors = validate(HandoffSchema(), handoff_payload(request.form))
     if errors:
-        return _form(values, errors, code=422)
-    facts = [(f["date"], f["text"]) for f in data["facts"]]
-    warnings = tone.check(data["disclosure"], facts) + tone.personal_data(data["disclosure"], facts,
-                                                                          data["client"].get("phone"))
+        return _form(values, handoff_messages(errors, request.form), code=422)
+    warnings = tone.check_handoff(data)
     if warnings and request.form.get("tone_ok") != "on":
         return _form(values, {}, warnings)
     handoff_id, _ = handoffs.submit_handoff(uow(), services().match_state, member_id(), data, now())
@@ -49,14 +49,38 @@ def new():
     return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
 
 
-@bp.get("/<int:handoff_id>")
-def detail(handoff_id: int):
+def _detail(handoff_id: int, client_errors: dict | None = None, client_values: dict | None = None, code=200):
     found = queries.handoff_detail(uow(), member_id(), handoff_id)
     if found is None:
         abort(404, f"You have no handoff {handoff_id}.")
     ranked = handoffs.candidates(uow(), services().match_state, member_id(), handoff_id, now(), limit=10)
+    values = client_values or {f"client.{k}": v for k, v in found["client"].items()}
     return render_template("handoffs/detail.html", h=found, candidates=candidate_rows(ranked),
-                           reasons=REASONS, exits=EXIT_STRATEGIES)
+                           reasons=REASONS, exits=EXIT_STRATEGIES, client_errors=client_errors or {},
+                           client_values=values), code
+
+
+@bp.get("/<int:handoff_id>")
+def detail(handoff_id: int):
+    return _detail(handoff_id)
+
+
+@bp.post("/<int:handoff_id>/client")
+def revise_client(handoff_id: int):
+    """Correct the client's details while no colleague has accepted them; every change is kept."""
+    payload = client_payload(request.form)
+    data, errors = validate(ClientSchema(), payload)
+    if errors:
+        errors = handoff_messages({f"client.{k}": v for k, v in errors.items()}, request.form)
+        return _detail(handoff_id, errors, {f"client.{k}": v for k, v in payload.items()}, code=422)
+    try:
+        changed = handoffs.revise_client(uow(), member_id(), handoff_id, data, now())
+    except Conflict as err:
+        flash(str(err), "error")
+    else:
+        flash(f"Saved {changed} change{'s' if changed != 1 else ''} to the client's details; earlier values are kept."
+              if changed else "Nothing was changed.", "success")
+    return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
 
 
 @bp.post("/<int:handoff_id>/disclosure")

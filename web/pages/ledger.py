@@ -1,4 +1,4 @@
-"""The ledger page: per colleague, clients given, received and returned; whom the member owes."""
+"""The ledger page: per colleague, clients given, received and returned; whom the member owes and who owes them."""
 
 from flask import flash, redirect, render_template, request, url_for
 
@@ -16,7 +16,7 @@ bp = members_blueprint("ledger", __name__, url_prefix="/ledger")
 def _render(errors: dict | None = None, values: dict | None = None, failed_id: int | None = None, code=200):
     rows = ledger.member_ledger(uow(), member_id())
     outcomes = ledger.outcomes_for(uow(), member_id())
-    return render_template("ledger/page.html", rows=rows, owe=[r for r in rows if r["owed"]],
+    return render_template("ledger/page.html", rows=rows, owe=[r for r in rows if r["owed"]], owed=[r for r in rows if r["owes_you"]],
                            referrals=outcomes["referrals"], thanks=outcomes["thanks"],
                            errors=errors or {}, values=values or {}, failed_id=failed_id), code
 

@@ -4,7 +4,9 @@ A GET never changes anything (mail scanners open links); only the forms' POSTs a
 Every link that cannot be used any more gets a page saying what happened and what to do.
 """
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+import re
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from referral.adapters.links import (
@@ -110,7 +112,7 @@ def _problem(err: Exception):
     if isinstance(err, NotFound):
         return (
             "This offer no longer exists",
-            "The member may have removed the client. There is nothing for you to do.",
+            "The client may have been removed by whoever offered them. There is nothing for you to do.",
             404,
         )
     if isinstance(err, Conflict):
@@ -221,6 +223,20 @@ def index():
     return render_template("offers/referrals.html", rows=offer_views.member_referrals(uow(), member_id()))
 
 
+@referrals_bp.get("/preview")
+def preview():
+    """The offer mail the colleague would receive, with a button that sends it."""
+    handoff_id = integer_or_text(request.args.get("handoff_id", ""))
+    colleague_id = integer_or_text(request.args.get("colleague_id", ""))
+    if not isinstance(handoff_id, int) or not isinstance(colleague_id, int):
+        abort(404, "Choose a client and a colleague from one of your handoffs.")
+    try:
+        view = offer_views.offer_preview(uow(), services().settings, member_id(), handoff_id, colleague_id, now())
+    except NotFound as err:
+        abort(404, str(err))
+    return render_template("offers/preview.html", p=view)
+
+
 @referrals_bp.post("/offer")
 def create():
     """Offer a handoff from a form: ``handoff_id`` and ``colleague_id``, or ``auto=on``."""
@@ -272,6 +288,9 @@ def withdraw(referral_id: int):
         flash("This offer was already answered, so it can no longer be withdrawn.", "error")
     else:
         flash("The offer is withdrawn; the colleague will be told.", "success")
+    handoff_id = integer_or_text(request.form.get("handoff_id", ""))
+    if isinstance(handoff_id, int):  # withdrawn from the handoff's page: back there, to offer someone else
+        return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
     return redirect(url_for("referrals.detail", referral_id=referral_id))
 
 
@@ -352,10 +371,40 @@ def handoff_history(handoff_id: int) -> list[dict]:
     return history.trail(uow(), member_id(), handoff_id)
 
 
+def _dev_mail_on() -> bool:
+    """The development mail page exists only when no mail server is set and the app runs in
+    debug mode (``make run``): there, nobody else can deliver the colleague's links."""
+    return not services().settings.smtp_url and current_app.debug
+
+
 @outbox_bp.get("/mail")
 def page():
     return render_template(
         "offers/mail.html",
         rows=offer_views.member_mail(uow(), member_id()),
         smtp=bool(services().settings.smtp_url),
+        dev_mail=_dev_mail_on(),
     )
+
+
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def _with_links(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into ``(piece, is_url)`` so the template can make the addresses clickable."""
+    pieces, at = [], 0
+    for m in _URL.finditer(text):
+        pieces += [(text[at:m.start()], False), (m.group(0), True)]
+        at = m.end()
+    return pieces + [(text[at:], False)]
+
+
+@outbox_bp.get("/dev/mail")
+def dev_mail():
+    """Development only: the outgoing mail in full, links working, so a newcomer can play the colleague."""
+    if not _dev_mail_on():
+        abort(404, "The development mail page is there only without SMTP_URL, in debug mode (make run).")
+    rows = offer_views.member_mail(uow(), member_id(), with_links=True)
+    for row in rows:
+        row["pieces"] = _with_links(row["text"])
+    return render_template("offers/dev_mail.html", rows=rows)

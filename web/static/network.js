@@ -32,6 +32,8 @@
       { selector: "node[?me]", style: { "background-color": "#b44d12", "font-weight": "bold" } },
       { selector: "node.center", style: { "border-width": 3, "border-color": "#1f2933" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#f0b429" } },
+      { selector: "node.nolabel", style: { "label": "" } },
+      { selector: "node.nolabel:selected, node.nolabel.center, node.nolabel.hover", style: { "label": "data(name)", "z-index": 20 } },
       { selector: "edge", style: { "curve-style": "bezier", "width": 1, "line-color": "#cbd2d9" } },
       { selector: "edge[kind = 'referral']", style: {
         "line-color": "#3e6fb0", "target-arrow-color": "#3e6fb0", "target-arrow-shape": "triangle",
@@ -86,6 +88,44 @@
     (eles || cy.elements()).layout(opts).run();
   }
 
+  // Labels that would overlap an already placed one are hidden, most important first (you, the
+  // centre, the nearest, the best connected): a name shows again on hover and selection, and
+  // every name is in the list under the graph. Label boxes are in model units, so this holds at any zoom.
+  function declutterLabels() {
+    var placed = [];
+    cy.nodes().removeClass("nolabel");
+    var order = cy.nodes().sort(function (a, b) {
+      var rank = function (n) { return [n.data("me") ? 0 : 1, n.hasClass("center") ? 0 : 1, n.data("hops") == null ? 9 : n.data("hops"), -n.degree()]; };
+      var ra = rank(a), rb = rank(b);
+      for (var i = 0; i < ra.length; i++) { if (ra[i] !== rb[i]) return ra[i] - rb[i]; }
+      return a.data("name") < b.data("name") ? -1 : 1;
+    });
+    order.forEach(function (n) {
+      var box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true });
+      var clash = placed.some(function (p) { return box.x1 < p.x2 && p.x1 < box.x2 && box.y1 < p.y2 && p.y1 < box.y2; });
+      if (clash) n.addClass("nolabel"); else placed.push(box);
+    });
+  }
+
+  function updateList() {
+    var list = $("shown");
+    list.textContent = "";
+    cy.nodes().sort(function (a, b) { return a.data("name").localeCompare(b.data("name")); }).forEach(function (n) {
+      var li = document.createElement("li");
+      var button = el("button", n.data("name") + (n.data("me") ? " (you)" : ""), "link");
+      button.type = "button";
+      button.dataset.id = n.id();
+      button.addEventListener("click", function () {
+        cy.nodes().unselect();
+        n.select();
+        cy.animate({ center: { eles: n } }, { duration: 200 });
+        showColleague(n.id()).then(function () { panel.focus(); });
+      });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+  }
+
   function updateSummary(view) {
     $("summary").textContent = cy.nodes().length + " colleagues, " + cy.edges().length + " links" +
       (view && view.center !== null ? "" : " (whole network)");
@@ -96,6 +136,7 @@
       o.value = n.data("name");
       names.appendChild(o);
     });
+    updateList();
     var p = params();
     $("download-graphml").href = urls.downloads + "?" + p.toString();
     $("download-gexf").href = urls.downloads.replace(/graphml$/, "gexf") + "?" + p.toString();
@@ -111,7 +152,9 @@
         cy.getElementById(String(view.center)).addClass("center");
       }
       runLayout(null, true);
+      declutterLabels();
       cy.fit(undefined, 30);
+      clearError();
       updateSummary(view);
     }).catch(showError);
   }
@@ -128,18 +171,25 @@
           n.position({ x: pos.x + 120 * Math.cos(a), y: pos.y + 120 * Math.sin(a) });
         });
         runLayout(added.nodes().union(node.closedNeighborhood()));
+        declutterLabels();
       }
+      clearError();
       updateSummary(view);
       return added;
     }).catch(showError);
   }
 
+  // One place for errors, above the graph, emptied by the next load that works.
   function showError(err) {
-    panel.textContent = "";
-    var p = document.createElement("p");
-    p.className = "flash error";
-    p.textContent = "Could not load the graph: " + err.message + ". Please try again.";
-    panel.appendChild(p);
+    var box = $("graph-error");
+    box.textContent = "Could not load the graph: " + err.message + ". Please try again.";
+    box.hidden = false;
+  }
+
+  function clearError() {
+    var box = $("graph-error");
+    box.textContent = "";
+    box.hidden = true;
   }
 
   function el(tag, text, cls) {
@@ -158,6 +208,7 @@
     panel.appendChild(el("p", "Loading…", "muted"));
     return fetchJSON(urls.colleague.replace(/0\.json$/, id + ".json")).then(function (data) {
       var c = data.colleague, l = data.ledger;
+      clearError();
       panel.textContent = "";
       panel.dataset.colleague = c.id;
       panel.appendChild(el("h2", c.name));
@@ -168,7 +219,8 @@
         ["Specialties", c.specialties.join(", ")],
         ["Wants to serve", c.target_clientele || "—"],
         ["Where", (c.location || "no fixed place") + (c.remote ? " · serves clients anywhere" : " · local clients only")],
-        ["Capacity", c.open_referrals + " open of " + c.capacity + (paused ? " · paused until " + c.paused_until : "")],
+        ["Places", Math.max(c.capacity - c.open_referrals, 0) + " of " + c.capacity + " places free" +
+          (paused ? " · paused until " + c.paused_until : "")],
       ]);
       profile.id = "panel-profile";
       panel.appendChild(profile);
@@ -235,7 +287,9 @@
 
   $("controls").addEventListener("submit", function (e) { e.preventDefault(); });
   ["depth", "available", "mine", "all"].forEach(function (id) { $(id).addEventListener("change", load); });
-  $("layout").addEventListener("change", function () { runLayout(); cy.fit(undefined, 30); });
+  $("layout").addEventListener("change", function () { runLayout(); declutterLabels(); cy.fit(undefined, 30); });
+  cy.on("mouseover", "node", function (evt) { evt.target.addClass("hover"); });
+  cy.on("mouseout", "node", function (evt) { evt.target.removeClass("hover"); });
   var typing;
   $("specialty").addEventListener("input", function () { clearTimeout(typing); typing = setTimeout(load, 350); });
   $("home").addEventListener("click", function () { state.center = null; $("all").checked = false; load(); });
