@@ -156,8 +156,10 @@ def check_handoff(data: dict) -> list[ToneWarning]:
     """
     c = data.get("client") or {}
     facts = [(f["date"], f["text"]) for f in data.get("facts", [])]
-    return (check(data["disclosure"], facts, Client(name=c.get("name") or ""))
-            + personal_data(data["disclosure"], facts, c.get("phone")))
+    warnings = check(data["disclosure"], facts, Client(c.get("name") or "", c.get("email") or "", c.get("phone") or ""))
+    said = {(w.field, w.excerpt.strip()) for w in warnings}
+    return warnings + [w for w in personal_data(data["disclosure"], facts, c.get("phone"))
+                       if (w.field, w.excerpt.strip()) not in said]
 
 
 def calmer(text: str, client: Client | None = None) -> str:

@@ -38,8 +38,7 @@ def _back(handoff_id: int, anchor: str):
 def _again(handoff_id: int, form: str, values: dict, errors: dict, code: int = 422):
     """The handoff page again, this form showing ``errors`` beside its fields and ``values`` as typed."""
     g.care_form = {"name": form, "values": values, "errors": errors}
-    response = handoff_pages.detail(handoff_id)
-    return response if isinstance(response, tuple) else (response, code)
+    return handoff_pages.render_detail(handoff_id, code=code)
 
 
 @bp.post("/<int:handoff_id>/terms/<int:index>/fix")

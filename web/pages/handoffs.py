@@ -49,7 +49,7 @@ def new():
     return redirect(url_for("handoffs.detail", handoff_id=handoff_id))
 
 
-def _detail(handoff_id: int, client_errors: dict | None = None, client_values: dict | None = None, code=200):
+def render_detail(handoff_id: int, client_errors: dict | None = None, client_values: dict | None = None, code=200):
     found = queries.handoff_detail(uow(), member_id(), handoff_id)
     if found is None:
         abort(404, f"You have no handoff {handoff_id}.")
@@ -62,7 +62,7 @@ def _detail(handoff_id: int, client_errors: dict | None = None, client_values: d
 
 @bp.get("/<int:handoff_id>")
 def detail(handoff_id: int):
-    return _detail(handoff_id)
+    return render_detail(handoff_id)
 
 
 @bp.post("/<int:handoff_id>/client")
@@ -72,7 +72,7 @@ def revise_client(handoff_id: int):
     data, errors = validate(ClientSchema(), payload)
     if errors:
         errors = handoff_messages({f"client.{k}": v for k, v in errors.items()}, request.form)
-        return _detail(handoff_id, errors, {f"client.{k}": v for k, v in payload.items()}, code=422)
+        return render_detail(handoff_id, errors, {f"client.{k}": v for k, v in payload.items()}, code=422)
     try:
         changed = handoffs.revise_client(uow(), member_id(), handoff_id, data, now())
     except Conflict as err:
