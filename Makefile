@@ -30,7 +30,7 @@ run: install
 	$(BIN)/flask --app web run --debug --host 127.0.0.1 --port $$PORT
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install
 	$(BIN)/python bench/match_bench.py
