@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
-from referral.domain.errors import Conflict, Invalid, NotFound
-from referral.domain.model import Colleague, Handoff, Member, Referral
+from referral.domain.errors import Invalid
+from referral.domain.model import Colleague, Member, Referral
 from referral.domain.vocab import DISPATCH_MODES
 from referral.services import history, mailbox
 from referral.services.eligibility import why_not_offerable
-from referral.services.offers import create_offer, live_referral, load_member, lock_row, queue_mail
+from referral.services.offers import create_offer, load_member, lock_row, open_handoff, queue_mail
 
 __all__ = ["Dispatched", "close_after_accept", "next_step", "placed_elsewhere", "start"]
 
@@ -62,14 +62,7 @@ def start(
         raise Invalid({"mode": [f"Must be one of: {', '.join(DISPATCH_MODES)}."]})
     with uow:
         s = uow.session
-        handoff = lock_row(s, Handoff, handoff_id)
-        if handoff is None or handoff.member_id != member_id:
-            raise NotFound(f"You have no handoff {handoff_id}.")
-        live = live_referral(s, handoff_id)
-        if live is not None:
-            who = s.get(Colleague, live.to_id)
-            raise Conflict(f"{handoff.client_name} is already {live.status} "
-                           f"{'to' if live.status == 'offered' else 'by'} {who.name}.")
+        handoff = open_handoff(s, member_id, handoff_id)
         colleagues, problems = [], []
         for cid in colleague_ids:
             colleague = lock_row(s, Colleague, cid)

@@ -46,6 +46,7 @@ __all__ = [
     "next_candidate",
     "offer_mail",
     "offer_to",
+    "open_handoff",
     "queue_mail",
     "referral_url",
     "unsubscribe_url",
@@ -140,6 +141,25 @@ def live_referral(session: Session, handoff_id: int) -> Referral | None:
     )
 
 
+def open_handoff(session: Session, member_id: int, handoff_id: int) -> Handoff:
+    """The member's handoff, locked, when its client may be offered now.
+
+    ``NotFound`` for another member's handoff; ``Conflict`` while the client is offered to
+    or taken by someone already.
+    """
+    handoff = lock_row(session, Handoff, handoff_id)
+    if handoff is None or handoff.member_id != member_id:
+        raise NotFound(f"You have no handoff {handoff_id}.")
+    live = live_referral(session, handoff_id)
+    if live is not None:
+        who = session.get(Colleague, live.to_id)
+        raise Conflict(
+            f"{handoff.client_name} is already {live.status} "
+            f"{'to' if live.status == 'offered' else 'by'} {who.name if who else 'a colleague'}."
+        )
+    return handoff
+
+
 def create_offer(
     session: Session,
     settings: Settings,
@@ -207,16 +227,7 @@ def offer_to(
     """
     with uow:
         s = uow.session
-        handoff = lock_row(s, Handoff, handoff_id)
-        if handoff is None or handoff.member_id != member_id:
-            raise NotFound(f"You have no handoff {handoff_id}.")
-        live = live_referral(s, handoff_id)
-        if live is not None:
-            who = s.get(Colleague, live.to_id)
-            raise Conflict(
-                f"{handoff.client_name} is already {live.status} "
-                f"{'to' if live.status == 'offered' else 'by'} {who.name if who else 'a colleague'}."
-            )
+        handoff = open_handoff(s, member_id, handoff_id)
         member = load_member(s, member_id)
         if colleague_id is None:
             if rank is None:

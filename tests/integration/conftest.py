@@ -77,3 +77,12 @@ def offered(client, member, make_colleague, make_handoff, smtp, work):
     )
     work()
     return r.get_json()["id"], links_in(smtp.one("ana@example.org"))
+
+
+@pytest.fixture
+def three(make_colleague):
+    """Three colleagues who fit the client equally well (so the ranking's ties are theirs to share)."""
+    return [
+        make_colleague(name=n, email=f"{n.split()[0].lower()}@example.org")
+        for n in ("Ana Ruiz", "Bo Berg", "Cy Dunn")
+    ]

@@ -11,13 +11,6 @@ def app(mail_app):
     return mail_app
 
 
-@pytest.fixture
-def three(make_colleague):
-    return [
-        make_colleague(name=n, email=f"{n.split()[0].lower()}@example.org")
-        for n in ("Ana Ruiz", "Bo Berg", "Cy Dunn")
-    ]
-
 
 def dispatch(client, member, handoff, colleagues, **body):
     return client.post(

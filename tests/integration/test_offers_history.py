@@ -13,13 +13,6 @@ def app(mail_app):
     return mail_app
 
 
-@pytest.fixture
-def three(make_colleague):
-    return [
-        make_colleague(name=n, email=f"{n.split()[0].lower()}@example.org")
-        for n in ("Ana Ruiz", "Bo Berg", "Cy Dunn")
-    ]
-
 
 def waterfall(client, member, handoff, colleagues, hours_each=5):
     r = client.post(f"/api/handoffs/{handoff}/offers", headers=member.headers,

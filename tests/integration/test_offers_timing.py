@@ -10,14 +10,6 @@ def app(mail_app):
     return mail_app
 
 
-@pytest.fixture
-def three(make_colleague):
-    """Three colleagues who fit the client equally well (so the ranking's ties are theirs to share)."""
-    return [
-        make_colleague(name=n, email=f"{n.split()[0].lower()}@example.org")
-        for n in ("Ana Ruiz", "Bo Berg", "Cy Dunn")
-    ]
-
 
 def offer(client, member, handoff, colleague):
     r = client.post(
