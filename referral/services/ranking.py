@@ -36,8 +36,9 @@ __all__ = ["MARGIN", "MAX_PENALTY", "NEAR", "SIMILAR", "adjust", "learn_from_dec
 
 #: extra candidates to ask the domain for, so a lowered one can be overtaken from below the limit
 MARGIN = 10
-#: candidates whose scores differ by at most this many points (of 100) are near-equal
-NEAR = 2.0
+#: candidates whose scores differ by at most this many points (of 100) are near-equal: the same score to
+#: the tenth of a point the API shows; any wider and a real, if small, difference of fit would be overruled
+NEAR = 0.05
 #: needs at least this similar (Jaccard of word stems) count as "similar needs"
 SIMILAR = 0.25
 #: points an ``outside_my_field`` decline takes off for identical needs (scaled by similarity)
