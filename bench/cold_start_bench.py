@@ -133,17 +133,11 @@ def main() -> int:
             write_csv(csv_path, args.colleagues, 7)
         results.append(run("SQLite", f"sqlite:///{folder}/bench.db", csv_path, args))
         if args.postgres:
-            from tests.pgserver import Cluster, Unavailable
+            from tests.pgserver import throwaway
 
-            try:
-                cluster = Cluster.create()
-            except Unavailable as err:
-                print(f"PostgreSQL skipped: {err}", file=sys.stderr)
-            else:
-                try:
-                    results.append(run("PostgreSQL", cluster.url, csv_path, args))
-                finally:
-                    cluster.destroy()
+            with throwaway() as url:
+                if url is not None:
+                    results.append(run("PostgreSQL", url, csv_path, args))
 
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()

@@ -309,19 +309,13 @@ def main() -> int:
         rows += r
         warmups.append(w)
         if args.postgres:
-            from tests.pgserver import Cluster, Unavailable
+            from tests.pgserver import throwaway
 
-            try:
-                cluster = Cluster.create()
-            except Unavailable as err:
-                print(f"PostgreSQL skipped: {err}", file=sys.stderr)
-            else:
-                try:
-                    r, w = run_backend("PostgreSQL", cluster.url, args, folder)
+            with throwaway() as url:
+                if url is not None:
+                    r, w = run_backend("PostgreSQL", url, args, folder)
                     rows += r
                     warmups.append(w)
-                finally:
-                    cluster.destroy()
 
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.colleagues:,} colleagues; gunicorn --workers {args.workers} (sync); "

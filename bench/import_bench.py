@@ -87,17 +87,11 @@ def main() -> int:
                  "1 row in 10 changed (updates)": changed}
         rows = bench("SQLite", f"sqlite:///{folder}/bench.db", files)
         if args.postgres:
-            from tests.pgserver import Cluster, Unavailable
+            from tests.pgserver import throwaway
 
-            try:
-                cluster = Cluster.create()
-            except Unavailable as err:
-                print(f"PostgreSQL skipped: {err}", file=sys.stderr)
-            else:
-                try:
-                    rows += bench("PostgreSQL", cluster.url, files)
-                finally:
-                    cluster.destroy()
+            with throwaway() as url:
+                if url is not None:
+                    rows += bench("PostgreSQL", url, files)
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.rows:,} rows; `flask --app web colleagues import` in a subprocess; load average after {load}\n")
     print("| database | step | seconds | rows/s | the command's summary |")

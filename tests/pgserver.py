@@ -17,7 +17,9 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+from contextlib import contextmanager
 
 
 def _bin(name: str) -> str | None:
@@ -95,3 +97,19 @@ def start():
     except Unavailable as err:
         return None, str(err)
     return cluster.url, cluster.destroy
+
+
+@contextmanager
+def throwaway():
+    """A new cluster for one benchmark run: yields its URL, or None (the reason printed) when
+    PostgreSQL cannot start here; the cluster is destroyed afterwards."""
+    try:
+        cluster = Cluster.create()
+    except Unavailable as err:
+        print(f"PostgreSQL skipped: {err}", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield cluster.url
+    finally:
+        cluster.destroy()
