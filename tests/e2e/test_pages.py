@@ -96,13 +96,14 @@ def test_the_handoff_form_marks_what_is_required_and_what_is_wrong(page, live_ap
 
     # an empty submit: each empty required field is marked, in the service's words, and focus leaves the body
     page.locator("[name='client.name']").fill("")
-    page.get_by_role("button", name="Find colleagues").click()
+    with page.expect_navigation():  # the answer looks like the page before it: wait for the new one
+        page.get_by_role("button", name="Find colleagues").click()
     expect(page.locator("[name='client.name']")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("[name='disclosure']")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#client-name-error")).to_have_text("Give the client's name.")
     expect(page.locator("[name='client.name']")).to_have_attribute("aria-describedby", "client-name-error")
+    expect(page.locator(".error-summary")).to_be_focused()  # focus has left the body, waited for
     assert page.evaluate("document.activeElement !== document.body")
-    expect(page.locator(".error-summary")).to_be_focused()
 
 
 def test_after_an_offer_the_handoff_page_links_to_it_with_a_withdraw_control(page, live_app):
