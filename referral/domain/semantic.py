@@ -73,8 +73,11 @@ class PhraseVectors:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def add(self, texts: list[str]) -> list[int]:
-        """Row ids of the texts (blank -> 0), embedding the new distinct ones in one batch."""
+    def add(self, texts: list[str], counts: list[int] | None = None) -> list[int]:
+        """Row ids of the texts (blank -> 0), embedding the new distinct ones in one batch.
+
+        Each text gains one reference, or ``counts[i]`` (a whole network's users of a phrase at once).
+        """
         keys = [phrase_key(t) for t in texts]
         new = sorted({k for k in keys if k and k not in self._ids})
         if new:
@@ -87,10 +90,10 @@ class PhraseVectors:
                 self._ids[key] = row
                 self._keys[row] = key
         out = []
-        for key in keys:
+        for i, key in enumerate(keys):
             row = self._ids.get(key, 0) if key else 0
             if row:
-                self._refs[row] += 1
+                self._refs[row] += 1 if counts is None else counts[i]
             out.append(row)
         return out
 

@@ -331,6 +331,23 @@ def test_the_index_equals_the_brute_force_after_upserts_and_removes(operations, 
     assert len(index) == len(current)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(profiles_st, max_size=25), st.lists(st.one_of(profiles_st, st.integers(1, 30)), max_size=15),
+       st.lists(st.tuples(clients_st, ctx_st), min_size=1, max_size=3))
+def test_an_index_built_at_once_then_edited_equals_the_brute_force(initial, operations, requests):
+    index, current = MatchIndex(initial), {p.id: p for p in initial}  # a repeated id: the last one counts
+    assert len(index) == len(current)
+    for op in [None, *operations]:
+        if isinstance(op, Profile):
+            index.upsert(op)
+            current[op.id] = op
+        elif op is not None:
+            index.remove(op)
+            current.pop(op, None)
+        for client, ctx in requests:
+            assert index.rank(client, ctx, 5) == brute_force_rank(list(current.values()), client, ctx, 5)
+
+
 @pytest.mark.parametrize("needs", [
     "Our website is ancient, need a new wordpres site and better SEO so locals find us",
     "someone to do our books and the VAT, we are a small cafe",
