@@ -261,6 +261,13 @@ def test_upsert_replaces_and_remove_forgets():
     assert ids(index.rank(ClientNeed("probate and a will"), make_ctx())) == [1]
 
 
+@pytest.mark.parametrize("first_id", [1, 2**40])  # small ids are looked up in an array, huge ones in a dict
+def test_open_referrals_fill_a_colleague_whatever_the_size_of_their_id(first_id):
+    people = [make_profile(first_id, "probate", capacity=1), make_profile(first_id + 1, "probate", capacity=1)]
+    ctx = make_ctx(open_referrals={first_id: 1}, reciprocity={first_id + 1: 2}, member_id=first_id + 7)
+    assert ids(rank(people, "probate", ctx)) == [first_id + 1]
+
+
 SPECIALTIES = ["bookkeeping", "payroll", "tax returns", "wedding photography", "logo design", "SEO", "probate",
                "employment law", "WordPress websites", "dyslexia support", "roofing", "grant writing"]
 CLIENTELES = ["", "charities", "restaurants and cafés", "startups", "employees", "couples", "homeowners"]

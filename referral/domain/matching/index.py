@@ -60,6 +60,9 @@ _SLACK = 1e-6
 
 _Key = tuple[str, str]  # (field, term): "s" specialties, "c" target clientele
 
+# colleague ids below this are found through an array (database ids are dense); larger ones through a dict
+_DIRECT = 1 << 24
+
 
 class MatchIndex:
     """Colleagues prepared for fast ranking; equal in results to :func:`brute_force_rank`.
@@ -113,7 +116,7 @@ class MatchIndex:
         self._spec_phr = np.zeros((0, 1), dtype=np.int32)  # row -> phrase rows of its specialties (0: none)
         self._cli_phr = np.zeros(0, dtype=np.int32)  # row -> phrase row of its target clientele
         self._ids = np.zeros(0, dtype=np.int64)  # row -> colleague id
-        self._sorted: tuple[np.ndarray, np.ndarray] | None = None  # ids ascending, their rows
+        self._row_of = np.zeros(0, dtype=np.int32)  # colleague id -> row + 1 (0: none), for ids below _DIRECT
         self._capacity = np.zeros(0, dtype=np.int64)
         self._paused = np.zeros(0, dtype=np.int64)  # date ordinal, 0 = not paused
         self._remote = np.zeros(0, dtype=bool)
@@ -154,6 +157,12 @@ class MatchIndex:
             self._spec_txt = _widen(self._spec_txt, len(spec_txt), -1)
             self._spec_phr = _widen(self._spec_phr, len(spec_txt), 0)
         self._rows[profile.id] = row
+        if 0 <= profile.id < _DIRECT:
+            if profile.id >= len(self._row_of):
+                grown = np.zeros(max(profile.id + 1, 2 * len(self._row_of)), dtype=np.int32)
+                grown[: len(self._row_of)] = self._row_of
+                self._row_of = grown
+            self._row_of[profile.id] = row + 1
         self._ids[row] = profile.id
         self._names[row] = profile.name
         self._spec_txt[row] = -1
@@ -269,15 +278,12 @@ class MatchIndex:
         per_word = np.bincount(pairs % max(1, len(words)), minlength=len(words))
         self._vocab.words.update(dict(zip(words, per_word.tolist())))
         self._vocab._choices, self._vocab._corrections = None, {}
-        self._column({})  # sort the ids now, in the master, rather than in each worker
 
     def upsert(self, profile: Profile) -> None:
         """Add a colleague or replace the one with the same id."""
-        old = self._drop(profile.id)
+        self._drop(profile.id)
         doc = _make_doc(profile, self.weights)
         row = self._free.pop() if self._free else self._grow()
-        if row != old:
-            self._sorted = None
         self._put(row, profile, [self._text_id(s) for s in profile.specialties])
         self._vocab.add(doc)
         spec_ids, cli_id = _phrase_ids(self._phrases, profile)
@@ -293,14 +299,15 @@ class MatchIndex:
 
     def remove(self, colleague_id: int) -> None:
         """Forget a colleague (no error if unknown)."""
-        if self._drop(colleague_id) is not None:
-            self._sorted = None
+        self._drop(colleague_id)
 
     def _drop(self, colleague_id: int) -> int | None:
         """Remove a colleague's postings and free their row; the row, or None if unknown."""
         row = self._rows.pop(colleague_id, None)
         if row is None:
             return None
+        if 0 <= colleague_id < _DIRECT:
+            self._row_of[colleague_id] = 0
         doc = self._doc(row)
         self._vocab.add(doc, -1)
         for fld, terms in (("s", doc.spec), ("c", doc.cli)):
@@ -405,18 +412,32 @@ class MatchIndex:
 
     def _column(self, values: Mapping[int, int]) -> np.ndarray:
         """A per-row array from a colleague id -> number mapping (0 where absent)."""
-        if self._sorted is None:
-            ids = np.fromiter(self._rows.keys(), np.int64, len(self._rows))
-            order = np.argsort(ids)
-            self._sorted = (ids[order], np.fromiter(self._rows.values(), np.int64, len(self._rows))[order])
-        ids, rows = self._sorted
         column = np.zeros(self._size, dtype=np.float64)
-        if values and ids.size:
-            keys = np.fromiter(values.keys(), np.int64, len(values))
-            pos = np.minimum(np.searchsorted(ids, keys), ids.size - 1)
-            found = ids[pos] == keys
-            column[rows[pos[found]]] = np.fromiter(values.values(), np.float64, len(values))[found]
+        if values:
+            rows = self._rows_of(np.fromiter(values.keys(), np.int64, len(values)))
+            found = rows >= 0
+            column[rows[found]] = np.fromiter(values.values(), np.float64, len(values))[found]
         return column
+
+    def _rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """Rows of colleague ids, -1 where unknown (a table lookup; a dict one for very large ids)."""
+        direct = (ids >= 0) & (ids < len(self._row_of))
+        rows = np.full(len(ids), -1, dtype=np.int64)
+        rows[direct] = self._row_of[ids[direct]].astype(np.int64) - 1
+        far = np.flatnonzero(ids >= _DIRECT)
+        if far.size:
+            rows[far] = [self._rows.get(i, -1) for i in ids[far].tolist()]
+        return rows
+
+    def _best_phrase_score(self, scores: np.ndarray) -> np.ndarray:
+        """Per row: the best of ``scores`` (indexed by phrase row) over its specialties.
+
+        Column by column: numpy reduces a short last axis slowly, a long contiguous one fast.
+        """
+        best = np.zeros(self._size)
+        for j in range(self._spec_phr.shape[1]):
+            np.maximum(best, scores[self._spec_phr[: self._size, j]], out=best)
+        return best
 
     def _near(self, location: str | None) -> list[int]:
         """Place ids that match the client's location."""
@@ -468,7 +489,7 @@ class MatchIndex:
         m = query.meaning
         spec = self._accumulate("s", query.spec, m)
         size = self._size
-        ss = m.spec_scores[self._spec_phr[:size]].max(axis=1) if m is not None else np.zeros(size)
+        ss = self._best_phrase_score(m.spec_scores) if m is not None else np.zeros(size)
         # a search box gets a word or two, whose cosines run higher by chance than a sentence's
         rows = np.flatnonzero(_relevant(spec, ss, m is not None, replace(w, semantic_floor=w.search_floor)))
         order = np.argsort(-(spec[rows] + w.semantic * _ramp(ss[rows], w)), kind="stable")
@@ -505,7 +526,7 @@ class MatchIndex:
         m = query.meaning
         spec = self._accumulate("s", query.spec, m)
         size = self._size
-        ss = m.spec_scores[self._spec_phr[:size]].max(axis=1) if m is not None else np.zeros(size)
+        ss = self._best_phrase_score(m.spec_scores) if m is not None else np.zeros(size)
         # the slack keeps borderline rows; the exact test below decides
         rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w))
         open_now, near = self._column(ctx.open_referrals), self._near(client.location)
