@@ -128,8 +128,11 @@ class MatchIndex:
         # postings: the block built at construction, and the edits since
         self._block: dict[_Key, tuple[int, int]] = {}  # key -> its slice of the block arrays
         self._block_rows = np.zeros(0, dtype=np.int32)
-        self._block_values = np.zeros(0, dtype=np.float64)
-        self._block_phrases = np.zeros(0, dtype=np.int32)  # specialty postings: phrase row of the specialty
+        # a posting's weight is one of few values (a specialty's: its head or modifier weight times
+        # the length norm of a list of n specialties), so it is stored as a code into a table
+        self._block_weights = np.zeros(0, dtype=np.float64)
+        self._block_codes = np.zeros(0, dtype=np.uint8)
+        self._block_spec = np.zeros(0, dtype=np.uint8)  # specialty postings: which of the row's specialties
         self._void = np.zeros(0, dtype=bool)  # row -> its block postings no longer count (edited or freed)
         self._any_void = False
         self._edits: dict[_Key, dict[int, tuple[float, int]]] = {}  # key -> row -> (weight, phrase row)
@@ -249,7 +252,6 @@ class MatchIndex:
         s_key, s_row, s_pos, s_base = s_key[first], s_row[first], s_pos[first], s_base[first]
         norm = 1.0 / (1.0 - w.length_norm + w.length_norm * np.maximum(nspec, 1) / w.length_ref)
         s_value = norm[s_row] * s_base
-        s_phrase = self._spec_phr[s_row, s_pos]
 
         # clientele postings: the clientele text's terms
         c_occ, c_key, c_value = cli_terms.expand(cli_txt)
@@ -261,8 +263,10 @@ class MatchIndex:
         order = np.argsort(all_key, kind="stable")  # rows stay ascending within a key
         all_key = all_key[order]
         self._block_rows = np.concatenate([s_row, c_row]).astype(np.int32)[order]
-        self._block_values = np.concatenate([s_value, c_value])[order]
-        self._block_phrases = np.concatenate([s_phrase, np.zeros(len(c_key), dtype=np.int32)])[order]
+        self._block_weights, codes = np.unique(np.concatenate([s_value, c_value]), return_inverse=True)
+        self._block_codes = codes.astype(np.min_scalar_type(len(self._block_weights)))[order]
+        spec = np.concatenate([s_pos, np.zeros(len(c_key), dtype=np.int64)])[order]
+        self._block_spec = spec.astype(np.min_scalar_type(max(1, self._spec_txt.shape[1])))
         counts = np.bincount(all_key, minlength=len(keys))
         ends = np.cumsum(counts)
         names = list(keys)
@@ -371,10 +375,12 @@ class MatchIndex:
         if found is None:
             start, end = self._block.get(key, (0, 0))
             rows = self._block_rows[start:end]
-            values, phrases = self._block_values[start:end], self._block_phrases[start:end]
+            codes, spec = self._block_codes[start:end], self._block_spec[start:end]
             if self._any_void and end > start:
                 keep = ~self._void[rows]
-                rows, values, phrases = rows[keep], values[keep], phrases[keep]
+                rows, codes, spec = rows[keep], codes[keep], spec[keep]
+            values = self._block_weights[codes]
+            phrases = self._spec_phr[rows, spec] if fld == "s" else np.zeros(len(rows), dtype=np.int32)
             edits = self._edits.get(key)
             if edits:
                 rows = np.concatenate([rows, np.fromiter(edits.keys(), np.int32, len(edits))])
