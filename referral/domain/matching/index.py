@@ -416,10 +416,13 @@ class MatchIndex:
                     scratch[rows] = 0.0
         return total
 
-    def _column(self, values: Mapping[int, int]) -> np.ndarray:
-        """A per-row array from a colleague id -> number mapping (0 where absent)."""
+    def _column(self, values: Mapping[int, int], rows: np.ndarray | None = None) -> np.ndarray:
+        """A per-row array from a colleague id -> number mapping (0 where absent; with ``rows``,
+        filled only there, which is quicker when the mapping is the larger)."""
         column = np.zeros(self._size, dtype=np.float64)
-        if values:
+        if values and rows is not None and len(rows) < len(values):
+            column[rows] = [values.get(i, 0) for i in self._ids[rows].tolist()]
+        elif values:
             rows = self._rows_of(np.fromiter(values.keys(), np.int64, len(values)))
             found = rows >= 0
             column[rows[found]] = np.fromiter(values.values(), np.float64, len(values))[found]
@@ -535,7 +538,7 @@ class MatchIndex:
         ss = self._best_phrase_score(m.spec_scores) if m is not None else np.zeros(size)
         # the slack keeps borderline rows; the exact test below decides
         rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w))
-        open_now, near = self._column(ctx.open_referrals), self._near(client.location)
+        open_now, near = self._column(ctx.open_referrals, rows), self._near(client.location)
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         if rows.size == 0:
             return []
