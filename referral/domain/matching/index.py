@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
+from typing import Literal
 
 import numpy as np
 
@@ -59,6 +60,9 @@ class _Names(Mapping[int, str]):
 _SLACK = 1e-6
 
 _Key = tuple[str, str]  # (field, term): "s" specialties, "c" target clientele
+
+# a ranking reads every row's phrase ids column by column (_best_phrase_score): stored column-major
+_ORDER: dict[str, Literal["C", "F"]] = {"_spec_phr": "F"}
 
 # colleague ids below this are found through an array (database ids are dense); larger ones through a dict
 _DIRECT = 1 << 24
@@ -158,7 +162,7 @@ class MatchIndex:
         """Store a profile's columns in ``row`` (its postings are kept elsewhere)."""
         if len(spec_txt) > self._spec_txt.shape[1]:
             self._spec_txt = _widen(self._spec_txt, len(spec_txt), -1)
-            self._spec_phr = _widen(self._spec_phr, len(spec_txt), 0)
+            self._spec_phr = _widen(self._spec_phr, len(spec_txt), 0, _ORDER["_spec_phr"])
         self._rows[profile.id] = row
         if 0 <= profile.id < _DIRECT:
             if profile.id >= len(self._row_of):
@@ -344,7 +348,7 @@ class MatchIndex:
         for name in ("_ids", "_capacity", "_paused", "_remote", "_place", "_cli_phr", "_cli_txt", "_loc_txt",
                      "_nspec", "_void", "_spec_phr", "_spec_txt"):
             old = getattr(self, name)
-            grown = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
+            grown = np.zeros((size, *old.shape[1:]), dtype=old.dtype, order=_ORDER.get(name, "C"))
             grown[: len(old)] = old
             setattr(self, name, grown)
         for code, column in self._dealbreakers.items():
@@ -567,9 +571,9 @@ class MatchIndex:
         return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)
 
 
-def _widen(table: np.ndarray, width: int, fill: int) -> np.ndarray:
+def _widen(table: np.ndarray, width: int, fill: int, order: Literal["C", "F"] = "C") -> np.ndarray:
     """``table`` with ``width`` columns, the new ones ``fill``."""
-    wider = np.full((table.shape[0], width), fill, dtype=table.dtype)
+    wider = np.full((table.shape[0], width), fill, dtype=table.dtype, order=order)
     wider[:, : table.shape[1]] = table
     return wider
 
