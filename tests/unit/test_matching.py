@@ -19,6 +19,7 @@ from referral.domain.matching import (
     brute_force_rank,
     hard_rule,
 )
+from referral.domain.matching import index as index_module
 
 TODAY = date(2025, 6, 2)
 
@@ -259,6 +260,26 @@ def test_upsert_replaces_and_remove_forgets():
     index.remove(42)
     assert 2 not in index and len(index) == 1
     assert ids(index.rank(ClientNeed("probate and a will"), make_ctx())) == [1]
+
+
+def test_an_index_folding_many_edits_into_a_new_block_still_equals_the_brute_force(monkeypatch):
+    monkeypatch.setattr(index_module, "_COMPACT_MIN", 2)  # fold after every few edits
+    people = {p.id: p for p in NETWORK}
+    index = MatchIndex(people.values())
+    edits = [make_profile(2, "bookkeeping", "payroll", target_clientele="cafés"), 9, 4,
+             make_profile(40, "search engine optimisation", "local SEO", target_clientele="restaurants"),
+             make_profile(9, "employment law", "tribunal claims"), 1, make_profile(41, "bookkeeping")]
+    for edit in edits:
+        if isinstance(edit, Profile):
+            index.upsert(edit)
+            people[edit.id] = edit
+        else:
+            index.remove(edit)
+            del people[edit]
+        for needs in ("bookeeping for our cafe", "SEO so locals find our restaurant", "unfair dismissal"):
+            assert index.rank(ClientNeed(needs), make_ctx()) == brute_force_rank(people.values(), ClientNeed(needs),
+                                                                                 make_ctx())
+    assert len(index) == len(people)
 
 
 @pytest.mark.parametrize("first_id", [1, 2**40])  # small ids are looked up in an array, huge ones in a dict

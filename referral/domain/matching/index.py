@@ -61,6 +61,9 @@ _SLACK = 1e-6
 
 _Key = tuple[str, str]  # (field, term): "s" specialties, "c" target clientele
 
+# edits kept beside the block before it is made again, at least (else a quarter of the rows)
+_COMPACT_MIN = 1024
+
 # a ranking reads every row's phrase ids column by column (_best_phrase_score): stored column-major
 _ORDER: dict[str, Literal["C", "F"]] = {"_spec_phr": "F"}
 
@@ -96,6 +99,8 @@ class MatchIndex:
     * edits after construction (``upsert``/``remove``, from the change feed) mark the row's
       block postings void and keep its new postings in small per-term dicts; a term's arrays
       are re-assembled (block minus void rows, plus edits) the first time a query needs them.
+      Once the edits reach a quarter of the network (at least ``_COMPACT_MIN``) they are folded
+      into a new block made from the stored rows, so an edit costs a constant, amortised.
 
     Meaning: every distinct specialty and clientele phrase is one float32 row of a shared
     :class:`PhraseVectors` matrix; a colleague row holds only phrase row ids (``int32``).
@@ -139,6 +144,7 @@ class MatchIndex:
         self._block_spec = np.zeros(0, dtype=np.uint8)  # specialty postings: which of the row's specialties
         self._void = np.zeros(0, dtype=bool)  # row -> its block postings no longer count (edited or freed)
         self._any_void = False
+        self._edited = 0  # upserts and removes since the block was made
         self._edits: dict[_Key, dict[int, tuple[float, int]]] = {}  # key -> row -> (weight, phrase row)
         self._arrays: dict[_Key, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._load(list({p.id: p for p in profiles}.values()))
@@ -204,27 +210,16 @@ class MatchIndex:
         return _make_doc(self._profile(row), self.weights)
 
     def _load(self, profiles: list[Profile]) -> None:
-        """Fill an empty index with ``profiles`` (distinct ids), analysing each distinct text once.
-
-        Gives the same postings, document frequencies and known words as :meth:`upsert` of each
-        profile in turn, computed with array operations instead of per-colleague dictionaries.
-        """
-        n, w = len(profiles), self.weights
+        """Fill an empty index with ``profiles`` (distinct ids): their rows, their phrases' vectors
+        (each distinct phrase embedded once), then the postings (:meth:`_index`)."""
+        n = len(profiles)
         if n == 0:
             return
         self._grow_to(n)
-        spec_lists = []
         for row, profile in enumerate(profiles):
-            spec_txt = [self._text_id(s) for s in profile.specialties]
-            spec_lists.append(spec_txt)
-            self._put(row, profile, spec_txt)
+            self._put(row, profile, [self._text_id(s) for s in profile.specialties])
         self._size = n
-        nspec = self._nspec[:n].astype(np.int64)
-        occ_row = np.repeat(np.arange(n), nspec)  # one entry per (colleague, specialty)
-        occ_pos = np.arange(len(occ_row)) - np.repeat(np.cumsum(nspec) - nspec, nspec)
-        occ_txt = np.fromiter((t for ts in spec_lists for t in ts), np.int64, len(occ_row))
-        cli_txt = self._cli_txt[:n].astype(np.int64)
-
+        occ_row, occ_pos, occ_txt, cli_txt = self._occurrences(np.arange(n))
         if self._phrases is not None:  # embed every distinct phrase in one batch; count its users
             counts = np.bincount(np.concatenate([occ_txt, cli_txt]))
             used = np.flatnonzero(counts)
@@ -233,11 +228,29 @@ class MatchIndex:
             vec[used] = self._phrases.add([self._text[t] for t in used.tolist()], counts.tolist())
             self._spec_phr[occ_row, occ_pos] = vec[occ_txt]
             self._cli_phr[:n] = vec[cli_txt]
+        self._index(np.arange(n))
 
+    def _occurrences(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For ``rows``: one entry per (row, specialty): row, position, text id; and each row's clientele text."""
+        nspec = self._nspec[rows].astype(np.int64)
+        occ_row = np.repeat(rows, nspec)
+        occ_pos = np.arange(len(occ_row)) - np.repeat(np.cumsum(nspec) - nspec, nspec)
+        return occ_row, occ_pos, self._spec_txt[occ_row, occ_pos].astype(np.int64), self._cli_txt[rows].astype(np.int64)
+
+    def _index(self, live: np.ndarray) -> None:
+        """Make the postings block, document frequencies and known words of the ``live`` rows
+        (ascending) from their stored texts, each distinct text analysed once.
+
+        Gives the same postings, document frequencies and known words as :meth:`upsert` of each
+        profile in turn, computed with array operations instead of per-colleague dictionaries.
+        """
+        w, n = self.weights, self._size
+        occ_row, occ_pos, occ_txt, cli_txt = self._occurrences(live)
+        nspec = self._nspec[:n].astype(np.int64)
         # each distinct text analysed once: its terms (key ids) and weights, and its words
         keys: dict[_Key, int] = {}
         words: dict[str, int] = {}
-        spec_ids, cli_ids = (np.flatnonzero(np.bincount(t)).tolist() for t in (occ_txt, cli_txt))
+        spec_ids, cli_ids = (np.flatnonzero(np.bincount(t, minlength=1)).tolist() for t in (occ_txt, cli_txt))
         clienteles = {self._text[t]: _clientele_terms(self._text[t], w) for t in cli_ids}
         spec_terms = _Table(self._text, spec_ids, lambda text: _specialty_terms(text, w), "s", keys)
         cli_terms = _Table(self._text, cli_ids, lambda text: clienteles[text][0], "c", keys)
@@ -259,7 +272,7 @@ class MatchIndex:
 
         # clientele postings: the clientele text's terms
         c_occ, c_key, c_value = cli_terms.expand(cli_txt)
-        c_row = c_occ  # one clientele per colleague
+        c_row = live[c_occ]  # one clientele per colleague
         order = np.argsort(c_key * n + c_row, kind="stable")
         c_key, c_row, c_value = c_key[order], c_row[order], c_value[order]
 
@@ -277,15 +290,35 @@ class MatchIndex:
         self._block = {names[k]: (int(ends[k] - counts[k]), int(ends[k])) for k in np.flatnonzero(counts).tolist()}
 
         # document frequencies and the words the network knows (each colleague counted once)
-        self._vocab.n += n
+        self._vocab.n += len(live)
         self._vocab.df.update({names[k]: int(counts[k]) for k in np.flatnonzero(counts).tolist()})
         w_occ, w_id, _ = spec_words.expand(occ_txt)
         v_occ, v_id, _ = cli_words.expand(cli_txt)
-        pairs = np.sort(np.concatenate([occ_row[w_occ], v_occ]) * max(1, len(words)) + np.concatenate([w_id, v_id]))
+        pairs = np.sort(np.concatenate([occ_row[w_occ], live[v_occ]]) * max(1, len(words))
+                        + np.concatenate([w_id, v_id]))
         pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
         per_word = np.bincount(pairs % max(1, len(words)), minlength=len(words))
         self._vocab.words.update(dict(zip(words, per_word.tolist())))
         self._vocab._choices, self._vocab._corrections = None, {}
+
+    def _compact(self) -> None:
+        """Fold the edits into a new block, from the stored rows (rows and phrase ids stay as they are)."""
+        self._vocab.n = 0
+        self._vocab.df.clear()
+        self._vocab.words.clear()
+        self._edits.clear()
+        self._arrays.clear()
+        self._void[:] = False
+        self._any_void = False
+        self._edited = 0
+        self._index(np.sort(np.fromiter(self._rows.values(), np.int64, len(self._rows))))
+
+    def _count_edit(self) -> None:
+        # edits live in per-term dicts and are re-assembled per query; once they reach a quarter
+        # of the network they are folded into a new block: a constant cost per edit, amortised
+        self._edited += 1
+        if self._edited > max(_COMPACT_MIN, len(self._rows) // 4):
+            self._compact()
 
     def upsert(self, profile: Profile) -> None:
         """Add a colleague or replace the one with the same id."""
@@ -304,10 +337,12 @@ class MatchIndex:
                 phrase = int(self._spec_phr[row, doc.spec[term]]) if fld == "s" else 0
                 self._edits.setdefault((fld, term), {})[row] = (value, phrase)
                 self._arrays.pop((fld, term), None)
+        self._count_edit()
 
     def remove(self, colleague_id: int) -> None:
         """Forget a colleague (no error if unknown)."""
-        self._drop(colleague_id)
+        if self._drop(colleague_id) is not None:
+            self._count_edit()
 
     def _drop(self, colleague_id: int) -> int | None:
         """Remove a colleague's postings and free their row; the row, or None if unknown."""
