@@ -57,7 +57,7 @@ class _Names(Mapping[int, str]):
 
 
 # bound on the difference between vectorised and exact scores (only summation order differs)
-_SLACK = 1e-6
+_SLACK = 1e-4
 
 _Key = tuple[str, str]  # (field, term): "s" specialties, "c" target clientele
 
@@ -124,6 +124,7 @@ class MatchIndex:
         self._loc_txt = np.zeros(0, dtype=np.int32)  # row -> text id of its location, -1 = none
         self._spec_phr = np.zeros((0, 1), dtype=np.int32)  # row -> phrase rows of its specialties (0: none)
         self._cli_phr = np.zeros(0, dtype=np.int32)  # row -> phrase row of its target clientele
+        self._spec_norm = np.ones(0)  # row -> length of the sum of its specialty vectors
         self._ids = np.zeros(0, dtype=np.int64)  # row -> colleague id
         self._row_of = np.zeros(0, dtype=np.int32)  # colleague id -> row + 1 (0: none), for ids below _DIRECT
         self._capacity = np.zeros(0, dtype=np.int64)
@@ -228,7 +229,22 @@ class MatchIndex:
             vec[used] = self._phrases.add([self._text[t] for t in used.tolist()], counts.tolist())
             self._spec_phr[occ_row, occ_pos] = vec[occ_txt]
             self._cli_phr[:n] = vec[cli_txt]
+            self._spec_norm[:n] = self._sum_norms(self._phrases, n)
+        else:
+            self._spec_norm[:n] = 1.0
         self._index(np.arange(n))
+
+    def _sum_norms(self, phrases: PhraseVectors, n: int, chunk: int = 4096) -> np.ndarray:
+        """:meth:`PhraseVectors.sum_norm` of the specialties of rows ``0..n-1``, in chunks of rows."""
+        out = np.ones(n)
+        for start in range(0, n, chunk):
+            ids = self._spec_phr[start: min(n, start + chunk)]
+            total = np.zeros((len(ids), phrases.dim))
+            for j in range(ids.shape[1]):  # in specialty order, as sum_norm adds them
+                total += phrases.vectors(ids[:, j])
+            norm = np.linalg.norm(total, axis=1)
+            out[start: start + len(ids)] = np.where(norm > 0, norm, 1.0)
+        return out
 
     def _occurrences(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For ``rows``: one entry per (row, specialty): row, position, text id; and each row's clientele text."""
@@ -331,6 +347,7 @@ class MatchIndex:
         self._spec_phr[row] = 0
         self._spec_phr[row, : len(spec_ids)] = spec_ids
         self._cli_phr[row] = cli_id
+        self._spec_norm[row] = self._phrases.sum_norm(spec_ids) if self._phrases is not None else 1.0
         self._void[row] = self._any_void = True  # its postings are the edits' from now on
         for fld, terms in (("s", doc.spec_weights), ("c", doc.cli)):
             for term, value in terms.items():
@@ -381,7 +398,7 @@ class MatchIndex:
             return
         size = max(64, 2 * len(self._capacity), rows)
         for name in ("_ids", "_capacity", "_paused", "_remote", "_place", "_cli_phr", "_cli_txt", "_loc_txt",
-                     "_nspec", "_void", "_spec_phr", "_spec_txt"):
+                     "_nspec", "_void", "_spec_phr", "_spec_txt", "_spec_norm"):
             old = getattr(self, name)
             grown = np.zeros((size, *old.shape[1:]), dtype=old.dtype, order=_ORDER.get(name, "C"))
             grown[: len(old)] = old
@@ -588,6 +605,12 @@ class MatchIndex:
             total = spec[rows] + w.semantic * _ramp(ss[rows], w) + w.clientele * _fit(ss[rows], w) * (
                 cli + w.semantic_clientele * _ramp(m.cli_scores[self._cli_phr[rows]], w))
         points = w.text_points * (1.0 - np.exp(-total / w.scale))
+        if m is not None:
+            n = len(self._spec_phr[0]) if len(self._spec_phr) else 0
+            whole = sum(m.whole[self._spec_phr[rows, i]] for i in range(n)) / self._spec_norm[rows]
+            cli_row = self._cli_phr[rows]
+            points += w.text_points * (w.request * whole + w.request_clientele * _fit(ss[rows], w) * m.whole[cli_row])
+            points /= 1.0 + w.request + w.request_clientele
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
             kth = np.partition(points, -limit)[-limit]
