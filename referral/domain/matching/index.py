@@ -25,6 +25,7 @@ from referral.domain.matching.data import (
 )
 from referral.domain.matching.ranking import _finish, _phrase_ids
 from referral.domain.matching.scoring import (
+    _closeness,
     _fit,
     _gate,
     _ramp,
@@ -311,6 +312,15 @@ class MatchIndex:
             points += w.connection * self._column(known)[rows] + w.mutual * self._column(mutual)[rows]
         return points
 
+    def _whole(self, m: _Meaning) -> np.ndarray:
+        """Per row: the specialties read together (the mean of their vectors) against the whole
+        request; summed column by column in specialty order, as :func:`_score` sums them."""
+        size = len(self._docs)
+        total = np.zeros(size)
+        for i in range(self._spec_phr.shape[1]):
+            total += m.whole[self._spec_phr[:size, i]]
+        return total / self._spec_norm[:size]
+
     def search(self, text: str) -> list[int]:
         """Colleague ids whose specialties fit ``text`` by the same reading as ranking (typos,
         abbreviations, the thesaurus, meaning), best first; no hard rules. "lawyer" finds the IP
@@ -362,7 +372,8 @@ class MatchIndex:
         size = len(self._docs)
         ss = m.spec_scores[self._spec_phr[:size]].max(axis=1) if m is not None else np.zeros(size)
         # the slack keeps borderline rows; the exact test below decides
-        rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w))
+        whole = self._whole(m) if m is not None else np.zeros(size)
+        rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w, (ss + whole) / 2 + _SLACK))
         open_now, near = self._column(ctx.open_referrals), self._near(client.location)
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         if rows.size == 0:
@@ -375,10 +386,8 @@ class MatchIndex:
                 cli + w.semantic_clientele * _ramp(m.cli_scores[self._cli_phr[rows]], w))
         points = w.text_points * (1.0 - np.exp(-total / w.scale))
         if m is not None:
-            n = len(self._spec_phr[0]) if len(self._spec_phr) else 0
-            whole = sum(m.whole[self._spec_phr[rows, i]] for i in range(n)) / self._spec_norm[rows]
             cli_row = self._cli_phr[rows]
-            points += w.text_points * (w.request * whole + w.request_clientele * _fit(ss[rows], w) * m.whole[cli_row])
+            points += w.text_points * (w.request * whole[rows] + w.request_clientele * _fit(ss[rows], w) * m.whole[cli_row])
             points /= 1.0 + w.request + w.request_clientele
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
@@ -393,6 +402,6 @@ class MatchIndex:
             n = len(doc.profile.specialties)
             spec_ids = tuple(self._spec_phr[row, :n].tolist()) if m is not None else ()
             r = _score(doc, query, self._vocab, spec_ids, int(self._cli_phr[row]))
-            if _relevant(r.s, r.ss, m is not None, w):
+            if _relevant(r.s, r.ss, m is not None, w, _closeness(r)):
                 scored.append(r)
         return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)
