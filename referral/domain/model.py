@@ -431,6 +431,7 @@ class Referral:
 
     id: int  # given by the database when the row is first flushed (the mapping adds it)
     handoff_id: int | None  # the mapping keeps it in step with ``handoff``
+    client_name: str | None  # only on a referral kept from the history without a handoff (the demo's)
 
     def __init__(self, from_id: int, to_id: int, now: datetime, handoff: Handoff | None = None,
                  disclosure: Disclosure | None = None, expires_at: datetime | None = None,
