@@ -41,7 +41,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check referral web tests bench
-	$(BIN)/mypy referral/domain referral/adapters
+	$(BIN)/mypy referral web
 
 clean:
 	rm -rf $(VENV) node_modules instance
