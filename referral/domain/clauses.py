@@ -144,7 +144,7 @@ _ASKED = re.compile(
     r"\b(?:need|needs|want|wants|looking for|would like|'d like|require|requires|help with|someone to|"
     r"somebody to|someone who can|must|have to|has to|got to|after)\s+(?:(?:someone|somebody) (?:to|who can)\s+)?"
     r"(?:to\s+|a\s+|an\s+|some\s+)?(.+?)(?=\s+(?:for|with|before|by|so|because|in|at|as|from|since|while|"
-    r"when|who|which|that|ideally)\b|[,.;:!?()]|$)",
+    r"when|where|who|which|that|ideally)\b|[,.;:!?()]|$)",
     re.IGNORECASE,
 )
 

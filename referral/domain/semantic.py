@@ -128,6 +128,23 @@ class PhraseVectors:
         best[0] = 0.0
         return np.round(np.maximum(best, 0.0), 5)
 
+    def cosines(self, query: np.ndarray) -> np.ndarray:
+        """Per phrase row: the cosine with one query vector, at least 0 (0 for row 0 and free rows),
+        rounded to 1e-5 like :meth:`scores`."""
+        if self._matrix.shape[1] == 0:
+            return np.zeros(max(self._size, 1))
+        sims = (self._matrix[: self._size] @ query.astype(np.float32)).astype(np.float64)
+        sims[0] = 0.0
+        return np.round(np.maximum(sims, 0.0), 5)
+
+    def sum_norm(self, rows) -> float:
+        """Length of the sum of some phrase rows' vectors (1.0 for none): dividing a sum of their
+        cosines by it gives the cosine with their mean, the colleague's specialties read together."""
+        if self._matrix.shape[1] == 0 or not len(rows):
+            return 1.0
+        norm = float(np.linalg.norm(self._matrix[np.asarray(rows, dtype=np.int64)].astype(np.float64).sum(axis=0)))
+        return norm if norm > 0 else 1.0
+
     def best_query(self, row: int, queries: np.ndarray, weights: np.ndarray) -> tuple[int, float]:
         """Which query (index) gives a phrase row its score, and the plain cosine (for explanations)."""
         sims = queries.astype(np.float32) @ self._matrix[row]

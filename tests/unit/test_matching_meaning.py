@@ -39,6 +39,18 @@ def test_a_startup_registering_a_trademark_gets_the_ip_lawyer_first_not_a_brand_
     assert "trademark registration" in specialties
 
 
+def test_a_restaurant_that_needs_a_website_gets_someone_who_builds_websites_first(demo):
+    specialties, _ = first(demo, needs="We own a small restaurant and need a new website with our menu and online "
+                                       "table booking.", industry="restaurant")
+    assert {"web design", "WordPress"} & set(specialties), specialties
+
+
+def test_books_in_a_mess_go_to_a_bookkeeper_not_to_a_book_designer(demo):
+    specialties, _ = first(demo, needs="Our bookings are growing and my books are a mess: I need someone to keep "
+                                       "the accounts tidy every month.", industry="holiday lets")
+    assert any("bookkeeping" in s for s in specialties), specialties
+
+
 def test_a_client_whose_needs_match_no_trade_gets_no_candidates(demo):
     _, index = demo
     client = ClientNeed("Servicing and repair of our autoclaves and tattoo machines at the studio.",

@@ -258,6 +258,9 @@ class _Meaning:
     spec_scores: np.ndarray
     cli_scores: np.ndarray
     phrases: PhraseVectors
+    # per phrase row: cosine with the whole request (without what it rules out and without the
+    # client's own industry words); a colleague's specialties read together and their clientele meet it
+    whole: np.ndarray
 
 
 # a long pasted email: its first clauses by weight are enough (bounded query time)
@@ -288,6 +291,18 @@ def _spelled_out(text: str) -> str:
     return "".join(out) + text[at:]
 
 
+def whole_request(needs: str, w: Weights) -> str:
+    """The request as one text, without the clauses that rule something out ("we already have a
+    website"): long requests are read by the model as a whole, the way a colleague reads them.
+
+    >>> whole_request("We already have a website. We need a bookkeeper", Weights())
+    'We need a bookkeeper.'
+    """
+    found = clauses(needs, w.clauses)
+    kept = [c for c in found if c.kind != "negated"] or found
+    return " ".join(c.text + "." for c in kept)
+
+
 def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning:
     """Embed the request's clauses (one batch) and score every phrase of the network against them."""
     found = sorted(clauses(client.needs, w.clauses), key=lambda c: -c.weight)[:_MAX_CLAUSES]
@@ -303,13 +318,16 @@ def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning
         asks.append((_spelled_out(text), c.weight * (w.whole_clause if work else 1.0)))
     situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
     texts = [a for a, _ in asks] + situation
-    vectors = np.asarray(phrases.encoder.encode(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+    whole = whole_request(client.needs, w)
+    whole = (_without(whole, context) if context else whole) or client.needs
+    encoded = np.asarray(phrases.encoder.encode([*texts, whole]), dtype=np.float32)
+    vectors = encoded[: len(texts)]
     weights = np.array([x for _, x in asks] + [1.0] * len(situation))
     n = len(asks)
     spec = phrases.scores(vectors[:n], weights[:n])
     # whom the colleague serves: the client's situation first, what they ask for a little
     cli = phrases.scores(vectors, np.concatenate([weights[:n] * w.needs_in_clientele, weights[n:]]))
-    return _Meaning(tuple(texts), vectors, weights, n, spec, cli, phrases)
+    return _Meaning(tuple(texts), vectors, weights, n, spec, cli, phrases, phrases.cosines(encoded[-1]))
 
 
 _SELF = re.compile(r"\b(?:we(?:'re|\u2019re| are)|i(?:'m|\u2019m| am)|as)\s+(?:an?|the|one of the)?\s*"

@@ -54,7 +54,7 @@ class _Names(Mapping[int, str]):
 
 
 # bound on the difference between vectorised and exact scores (only summation order differs)
-_SLACK = 1e-6
+_SLACK = 1e-4
 
 
 class MatchIndex:
@@ -87,6 +87,7 @@ class MatchIndex:
         self._phrases = PhraseVectors(encoder) if encoder is not None else None
         self._spec_phr = np.zeros((0, 4), dtype=np.int32)  # row -> phrase rows of its specialties (0: none)
         self._cli_phr = np.zeros(0, dtype=np.int32)  # row -> phrase row of its target clientele
+        self._spec_norm = np.ones(0)  # row -> length of the sum of its specialty vectors
         self._vocab = _Vocabulary(weights)
         self._rows: dict[int, int] = {}
         self._docs: list[_Doc | None] = []
@@ -136,6 +137,7 @@ class MatchIndex:
         self._spec_phr[row] = 0
         self._spec_phr[row, : len(spec_ids)] = spec_ids
         self._cli_phr[row] = cli_id
+        self._spec_norm[row] = self._phrases.sum_norm(spec_ids) if self._phrases is not None else 1.0
         for fld, terms in (("s", doc.spec_weights), ("c", doc.cli)):
             for term, value in terms.items():
                 self._postings.setdefault((fld, term), {})[row] = value
@@ -196,6 +198,7 @@ class MatchIndex:
             self._remote = np.resize(self._remote, size)
             self._place = np.resize(self._place, size)
             self._cli_phr = np.resize(self._cli_phr, size)
+            self._spec_norm = np.resize(self._spec_norm, size)
             grown_phr = np.zeros((size, self._spec_phr.shape[1]), dtype=np.int32)
             grown_phr[: len(self._spec_phr)] = self._spec_phr
             self._spec_phr = grown_phr
@@ -371,6 +374,12 @@ class MatchIndex:
             total = spec[rows] + w.semantic * _ramp(ss[rows], w) + w.clientele * _fit(ss[rows], w) * (
                 cli + w.semantic_clientele * _ramp(m.cli_scores[self._cli_phr[rows]], w))
         points = w.text_points * (1.0 - np.exp(-total / w.scale))
+        if m is not None:
+            n = len(self._spec_phr[0]) if len(self._spec_phr) else 0
+            whole = sum(m.whole[self._spec_phr[rows, i]] for i in range(n)) / self._spec_norm[rows]
+            cli_row = self._cli_phr[rows]
+            points += w.text_points * (w.request * whole + w.request_clientele * _fit(ss[rows], w) * m.whole[cli_row])
+            points /= 1.0 + w.request + w.request_clientele
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
             kth = np.partition(points, -limit)[-limit]

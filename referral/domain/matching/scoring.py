@@ -112,6 +112,8 @@ class _Scored:
     sc: float = 0.0
     spec_ids: tuple[int, ...] = ()  # phrase rows of the specialties, in order
     cli_id: int = 0
+    whole: float = 0.0  # the specialties read together against the whole request
+    cli_whole: float = 0.0  # the target clientele against the whole request
 
 
 def _score(doc: _Doc, query: _Query, vocab: _Vocabulary, spec_ids: tuple[int, ...] = (),
@@ -121,7 +123,8 @@ def _score(doc: _Doc, query: _Query, vocab: _Vocabulary, spec_ids: tuple[int, ..
     if m is None:
         return _Scored(doc, s, c)
     ss = max((float(m.spec_scores[i]) for i in spec_ids), default=0.0)
-    return _Scored(doc, s, c, ss, float(m.cli_scores[cli_id]), spec_ids, cli_id)
+    whole = sum(float(m.whole[i]) for i in spec_ids) / m.phrases.sum_norm(spec_ids)
+    return _Scored(doc, s, c, ss, float(m.cli_scores[cli_id]), spec_ids, cli_id, whole, float(m.whole[cli_id]))
 
 
 def _ramp(x, w: Weights):
@@ -142,7 +145,13 @@ def _text_points(r: _Scored, w: Weights, with_meaning: bool) -> float:
     # whom they serve decides between colleagues who do the work; it never makes up for the work
     fit = float(_fit(r.ss, w)) if with_meaning else 1.0
     total = r.s + w.semantic * work + w.clientele * fit * (r.c + w.semantic_clientele * float(_ramp(r.sc, w)))
-    return w.text_points * (1.0 - math.exp(-total / w.scale))
+    parts = 1.0 - math.exp(-total / w.scale)
+    if not with_meaning:
+        return w.text_points * parts
+    # the profile read as a whole against the request read as a whole: what a reader weighs
+    # when no single phrase or word decides
+    whole = w.request * r.whole + w.request_clientele * fit * r.cli_whole
+    return w.text_points * (parts + whole) / (1.0 + w.request + w.request_clientele)
 
 
 def _soft(profile: Profile, client: ClientNeed, ctx: MatchContext, w: Weights,
