@@ -113,12 +113,19 @@ class Encoder:
         """Unit vectors (float32, ``len(texts)`` x 384) of the texts; a blank text gives zeros."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         todo = [i for i, t in enumerate(texts) if t and t.strip()]
-        # similar lengths together, so little padding is computed
+        # similar lengths together, so little padding is computed: a request's long whole text
+        # is not run with its short clauses padded to its length
         encodings = {i: self._tokenizer.encode(texts[i]).ids for i in todo}
         todo.sort(key=lambda i: len(encodings[i]))
-        for start in range(0, len(todo), batch):
-            chunk = todo[start: start + batch]
-            out[chunk] = self._forward([encodings[i] for i in chunk])
+        chunk: list[int] = []
+        for i in todo:
+            if chunk and (len(chunk) == batch or len(encodings[i]) > max(8 + len(encodings[chunk[0]]),
+                                                                        1.5 * len(encodings[chunk[0]]))):
+                out[chunk] = self._forward([encodings[j] for j in chunk])
+                chunk = []
+            chunk.append(i)
+        if chunk:
+            out[chunk] = self._forward([encodings[j] for j in chunk])
         return out
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
