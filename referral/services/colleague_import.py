@@ -59,7 +59,7 @@ def _upsert(session, rows: list[dict]) -> list[int]:
 
 
 def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tuple[int, dict | str]],
-                      now: datetime, progress: Callable[[int], None] = lambda n: None,
+                      now: datetime, progress: Callable[[int], object] = lambda n: None,
                       batch: int = 2000) -> ImportReport:
     """Upsert validated rows by email, in batches; rows given as a string are rejections.
 
