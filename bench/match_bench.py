@@ -145,6 +145,11 @@ def make_profiles(n: int, rng: random.Random) -> list[Profile]:
 
 
 def make_requests(n: int, rng: random.Random) -> list[tuple[ClientNeed, frozenset[str]]]:
+    return [(client, reasons) for client, reasons, _ in make_asks(n, rng)]
+
+
+def make_asks(n: int, rng: random.Random) -> list[tuple[ClientNeed, frozenset[str], str]]:
+    """Client requests with their handoff reasons and the specialty each was written from."""
     out = []
     for _ in range(n):
         spec = rng.choice(TRADES[rng.choice(list(TRADES))])
@@ -158,7 +163,7 @@ def make_requests(n: int, rng: random.Random) -> list[tuple[ClientNeed, frozense
                       "a mess, so we'd like someone organised who can start next month and stay for a while.")
         out.append((ClientNeed(needs, industry=industry if rng.random() < 0.6 else "",
                                location=rng.choice(CITIES) if rng.random() < 0.4 else None),
-                    frozenset(rng.sample(REASONS, k=rng.randint(1, 2)))))
+                    frozenset(rng.sample(REASONS, k=rng.randint(1, 2))), spec))
     return out
 
 

@@ -11,8 +11,9 @@ next) that builds, in memory and without a database, what a web worker keeps:
   profile attributes, about 3 acquaintances each).
 
 After each step it reads ``/proc/self/smaps_rollup`` (RSS, MB) and reports the growth, and
-how much of the index is numpy arrays (shareable between forked workers untouched; the
-Python objects' pages get copied as soon as a worker touches their reference counts).
+it counts what the index holds object by object: numpy arrays (shareable between forked
+workers untouched) and Python objects (whose pages get copied as soon as a worker touches
+their reference counts).
 Prints a Markdown table.
 """
 
@@ -39,26 +40,33 @@ def rss_mb() -> float:
     return int(re.search(r"^Rss:\s+(\d+) kB", text, re.MULTILINE).group(1)) / 1024
 
 
-def numpy_bytes(obj, depth: int = 3, seen: set | None = None) -> int:
-    """Bytes held in numpy arrays reachable through attributes, dicts, lists and tuples."""
+def footprint(root) -> tuple[float, float]:
+    """MB reachable from ``root``: numpy array data, and everything else (Python objects).
+
+    Counted object by object (``sys.getsizeof``), not from RSS: what the structure itself holds,
+    without the allocator's free space or the garbage of building it.
+    """
+    import types
+
     import numpy as np
 
-    seen = set() if seen is None else seen
-    if id(obj) in seen or depth < 0:
-        return 0
-    seen.add(id(obj))
-    if isinstance(obj, np.ndarray):
-        return obj.nbytes
-    children = []
-    if isinstance(obj, dict):
-        children = list(obj.values())[:1000]
-    elif isinstance(obj, (list, tuple)):
-        children = list(obj)[:1000]
-    elif hasattr(obj, "__dict__"):
-        children = list(vars(obj).values())
-    elif hasattr(obj, "__slots__"):
-        children = [getattr(obj, s, None) for s in obj.__slots__]
-    return sum(numpy_bytes(c, depth - 1, seen) for c in children)
+    seen: set[int] = set()
+    stack, arrays, objects = [root], 0, 0
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, (type, types.ModuleType, types.FunctionType)):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            owned = obj.nbytes if obj.base is None else 0
+            arrays += owned
+            objects += sys.getsizeof(obj) - owned
+            if obj.base is not None:
+                stack.append(obj.base)
+            continue
+        objects += sys.getsizeof(obj)
+        stack.extend(gc.get_referents(obj))
+    return arrays / 2**20, objects / 2**20
 
 
 def measure(n: int, queries: int, seed: int) -> dict:
@@ -82,7 +90,7 @@ def measure(n: int, queries: int, seed: int) -> dict:
     del profiles
     gc.collect()
     out["index"] = rss_mb() - out["base"]  # what stays once the input list is gone
-    out["numpy"] = numpy_bytes(index) / 2**20
+    out["numpy"], out["objects"] = footprint(index)
     today = date.today()
     timings = []
     for client, reasons in requests:
@@ -120,11 +128,12 @@ def main() -> int:
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"In-process, no database; {os.cpu_count()} CPUs; load average after the run {load}\n")
     print("| colleagues | index build (s) | ranking p50 (ms) | p95 (ms) | interpreter + libraries (MB) "
-          "| index (MB) | of which numpy (MB) | graph with profiles (MB) | process total (MB) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| index, RSS growth (MB) | index: numpy arrays (MB) | index: Python objects (MB) | graph with profiles (MB) "
+          "| process total (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['n']:,} | {r['build_s']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['base']:.0f} "
-              f"| {r['index']:.0f} | {r['numpy']:.0f} | {r['graph']:.0f} | {r['total']:.0f} |")
+              f"| {r['index']:.0f} | {r['numpy']:.0f} | {r['objects']:.0f} | {r['graph']:.0f} | {r['total']:.0f} |")
     return 0
 
 

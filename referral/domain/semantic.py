@@ -74,8 +74,11 @@ class PhraseVectors:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def add(self, texts: list[str]) -> list[int]:
-        """Row ids of the texts (blank -> 0), embedding the new distinct ones in one batch."""
+    def add(self, texts: list[str], counts: list[int] | None = None) -> list[int]:
+        """Row ids of the texts (blank -> 0), embedding the new distinct ones in one batch.
+
+        Each text gains one reference, or ``counts[i]`` (a whole network's users of a phrase at once).
+        """
         keys = [phrase_key(t) for t in texts]
         new = sorted({k for k in keys if k and k not in self._ids})
         if new:
@@ -88,10 +91,10 @@ class PhraseVectors:
                 self._ids[key] = row
                 self._keys[row] = key
         out = []
-        for key in keys:
+        for i, key in enumerate(keys):
             row = self._ids.get(key, 0) if key else 0
             if row:
-                self._refs[row] += 1
+                self._refs[row] += 1 if counts is None else counts[i]
             out.append(row)
         return out
 
@@ -136,6 +139,15 @@ class PhraseVectors:
         sims = (self._matrix[: self._size] @ query.astype(np.float32)).astype(np.float64)
         sims[0] = 0.0
         return np.round(np.maximum(sims, 0.0), 5)
+
+    @property
+    def dim(self) -> int:
+        """Width of the vectors (0 before the first phrase is added)."""
+        return self._matrix.shape[1]
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of phrase rows, as float64 (row 0: zeros)."""
+        return self._matrix[rows].astype(np.float64)
 
     def sum_norm(self, rows) -> float:
         """Length of the sum of some phrase rows' vectors (1.0 for none): dividing a sum of their

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["STOPWORDS", "Token", "fold", "place_key", "places_match", "sentences", "singular", "stem", "tokenize"]
 
@@ -110,6 +111,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)  # called for every word of every text; words repeat
 def stem(word: str) -> str:
     """Reduce a folded word to a stem shared by its inflections and close derivations.
 

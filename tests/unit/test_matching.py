@@ -19,6 +19,7 @@ from referral.domain.matching import (
     brute_force_rank,
     hard_rule,
 )
+from referral.domain.matching import index as index_module
 
 TODAY = date(2025, 6, 2)
 
@@ -261,6 +262,33 @@ def test_upsert_replaces_and_remove_forgets():
     assert ids(index.rank(ClientNeed("probate and a will"), make_ctx())) == [1]
 
 
+def test_an_index_folding_many_edits_into_a_new_block_still_equals_the_brute_force(monkeypatch):
+    monkeypatch.setattr(index_module, "_COMPACT_MIN", 2)  # fold after every few edits
+    people = {p.id: p for p in NETWORK}
+    index = MatchIndex(people.values())
+    edits = [make_profile(2, "bookkeeping", "payroll", target_clientele="cafés"), 9, 4,
+             make_profile(40, "search engine optimisation", "local SEO", target_clientele="restaurants"),
+             make_profile(9, "employment law", "tribunal claims"), 1, make_profile(41, "bookkeeping")]
+    for edit in edits:
+        if isinstance(edit, Profile):
+            index.upsert(edit)
+            people[edit.id] = edit
+        else:
+            index.remove(edit)
+            del people[edit]
+        for needs in ("bookeeping for our cafe", "SEO so locals find our restaurant", "unfair dismissal"):
+            assert index.rank(ClientNeed(needs), make_ctx()) == brute_force_rank(people.values(), ClientNeed(needs),
+                                                                                 make_ctx())
+    assert len(index) == len(people)
+
+
+@pytest.mark.parametrize("first_id", [1, 2**40])  # small ids are looked up in an array, huge ones in a dict
+def test_open_referrals_fill_a_colleague_whatever_the_size_of_their_id(first_id):
+    people = [make_profile(first_id, "probate", capacity=1), make_profile(first_id + 1, "probate", capacity=1)]
+    ctx = make_ctx(open_referrals={first_id: 1}, reciprocity={first_id + 1: 2}, member_id=first_id + 7)
+    assert ids(rank(people, "probate", ctx)) == [first_id + 1]
+
+
 SPECIALTIES = ["bookkeeping", "payroll", "tax returns", "wedding photography", "logo design", "SEO", "probate",
                "employment law", "WordPress websites", "dyslexia support", "roofing", "grant writing"]
 CLIENTELES = ["", "charities", "restaurants and cafés", "startups", "employees", "couples", "homeowners"]
@@ -329,6 +357,23 @@ def test_the_index_equals_the_brute_force_after_upserts_and_removes(operations, 
         for client, ctx in requests:
             assert index.rank(client, ctx, 5) == brute_force_rank(list(current.values()), client, ctx, 5)
     assert len(index) == len(current)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(profiles_st, max_size=25), st.lists(st.one_of(profiles_st, st.integers(1, 30)), max_size=15),
+       st.lists(st.tuples(clients_st, ctx_st), min_size=1, max_size=3))
+def test_an_index_built_at_once_then_edited_equals_the_brute_force(initial, operations, requests):
+    index, current = MatchIndex(initial), {p.id: p for p in initial}  # a repeated id: the last one counts
+    assert len(index) == len(current)
+    for op in [None, *operations]:
+        if isinstance(op, Profile):
+            index.upsert(op)
+            current[op.id] = op
+        elif op is not None:
+            index.remove(op)
+            current.pop(op, None)
+        for client, ctx in requests:
+            assert index.rank(client, ctx, 5) == brute_force_rank(list(current.values()), client, ctx, 5)
 
 
 @pytest.mark.parametrize("needs", [
