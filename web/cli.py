@@ -20,7 +20,7 @@ from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.services import colleague_import, colleagues, delivery, members, privacy, seed, tokens
 from web.context import now, services, uow
 from web.forms import flatten, split_list
-from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
+from web.schemas import ColleaguePatchSchema, ColleagueSchema, RowLoader, ValidationError
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seed_data"
 CSV_REQUIRED = ("name", "email", "specialties")
@@ -185,7 +185,7 @@ def read_colleague_csv(path: Path):
     A bad row never stops the file: a cell over the csv module's limit, bytes that are not
     UTF-8, a cell the schema refuses, each is one reason on its line.
     """
-    schema = ColleagueSchema()
+    schema = RowLoader(ColleagueSchema())  # the API's rules and messages, each distinct value checked once
     bad_encoding: dict[int, str] = {}
     reader = csv.reader(_text_lines(path, bad_encoding))
     header = next(reader, None) or []
