@@ -230,9 +230,12 @@ def import_file(path: Path, member_id: int | None = None) -> colleague_import.Im
 
 @colleagues_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def colleagues_import(file):
-    """Import colleagues from a CSV file (upsert by email; bad rows are reported and skipped)."""
-    report = import_file(file)
+@click.option("--member", "member_email", metavar="EMAIL",
+              help="Import for this member: new colleagues are theirs to manage, and only records they manage change.")
+def colleagues_import(file, member_email):
+    """Import colleagues from a CSV file (upsert by email; bad rows, and rows that would change a record
+    the import does not manage, are reported by line and skipped)."""
+    report = import_file(file, _member_id(member_email) if member_email else None)
     click.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.rejected)} rejected.")
     for line, reason in report.rejected:
