@@ -24,6 +24,7 @@ others of its batch.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,8 @@ C = orm.colleagues
 _COMPARED = Colleague.EDITABLE
 _WRITTEN = (*_COMPARED, "added_by_id", "created_at", "updated_at")
 _JSON = {"specialties", "dealbreakers"}
+_READ = (*(C.c[k] for k in _COMPARED), C.c.id, C.c.added_by_id, C.c.removed_at)  # what a batch needs of a stored row
+_compared = operator.itemgetter(*_COMPARED)  # a row's compared values, in the order of _READ
 NOT_YOURS = ("a member manages this colleague's record (their own, or one they added), so the import "
              "leaves it as it is")
 
@@ -89,9 +92,22 @@ def _upsert(session, rows: list[dict]) -> list[int]:
     compiled = _upsert_statement(sqlite).compile(dialect=conn.dialect, column_keys=list(_WRITTEN))
     # the driver's executemany, given values as the columns' types store them: SQLAlchemy's own
     # per-row parameter handling took longer than SQLite's work
-    convert = [(k, C.c[k].type.bind_processor(conn.dialect)) for k in compiled.positiontup or ()]
-    conn.exec_driver_sql(str(compiled), [tuple(f(r[k]) if f else r[k] for k, f in convert) for r in rows])
+    keys = list(compiled.positiontup or ())
+    convert = {i: f for i, k in enumerate(keys) if (f := C.c[k].type.bind_processor(conn.dialect))}
+    conn.exec_driver_sql(str(compiled), _values(rows, keys, convert))
     return list(session.scalars(select(C.c.id).where(_with_email_in(session, [r["email"] for r in rows]))))
+
+
+def _values(rows: list[dict], keys, convert: dict[int, Callable]) -> list[tuple]:
+    """Each row's values in the order of ``keys``, those at the positions in ``convert`` converted."""
+    take = operator.itemgetter(*keys)
+    out = []
+    for r in rows:
+        values = list(take(r))
+        for i, f in convert.items():
+            values[i] = f(values[i])
+        out.append(tuple(values))
+    return out
 
 
 def _upsert_by_copy(session, rows: list[dict]) -> list[int]:
@@ -102,8 +118,8 @@ def _upsert_by_copy(session, rows: list[dict]) -> list[int]:
     with cursor:
         cursor.execute(f"CREATE TEMP TABLE import_batch ON COMMIT DROP AS SELECT {names} FROM colleagues WITH NO DATA")
         with cursor.copy(f"COPY import_batch ({names}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row([to_json(r[k]) if k in _JSON else r[k] for k in _WRITTEN])
+            for values in _values(rows, _WRITTEN, {i: to_json for i, k in enumerate(_WRITTEN) if k in _JSON}):
+                copy.write_row(values)
     staged = table("import_batch", *(column(k) for k in _WRITTEN))
     return list(session.scalars(_upsert_statement(postgresql, select(staged)).returning(C.c.id)))
 
@@ -142,10 +158,10 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
         with uow:
             s = uow.session
             emails = [f["email"] for _, f in pending]
-            existing = {r.email: r for r in s.execute(select(C).where(_with_email_in(s, emails)).with_for_update())}
+            existing = {r.email: r for r in s.execute(select(*_READ).where(_with_email_in(s, emails)).with_for_update())}
             changed = [(line, row, existing.get(row["email"])) for line, row in pending]
             changed = [(line, row, old) for line, row, old in changed
-                       if old is None or old.removed_at is not None or any(getattr(old, k) != row[k] for k in _COMPARED)]
+                       if old is None or old.removed_at is not None or old[:len(_COMPARED)] != _compared(row)]
             report.unchanged += len(pending) - len(changed)
             ids = [old.id for _, _, old in changed if old is not None]
             members, open_offers = _owners_and_offers(s, ids) if ids else (set(), {})
