@@ -155,9 +155,12 @@ class RowLoader:
     def __init__(self, schema: Schema):
         hooks = schema._hooks  # marshmallow keeps a schema's decorated methods here
         if hooks["pre_load"] or hooks["validates"] or hooks["validates_schema"] or schema.partial or any(
-                f.pre_load for f in schema.load_fields.values()):
+                f.pre_load for f in schema.load_fields.values()) or any(
+                kw.get("pass_original") for _, _, kw in hooks["post_load"]):
             raise TypeError(f"{type(schema).__name__} has hooks that RowLoader does not run")
         self.schema = schema
+        # the post-load methods in the order load calls them for one item: whole-collection hooks first
+        self._post = [getattr(schema, name) for name, _, _ in sorted(hooks["post_load"], key=lambda h: not h[1])]
         self._keys = {f.data_key or name for name, f in schema.load_fields.items()}
         # per field: its data key, its name, the field, what it has seen; for a list, its items' field too
         self._plan = [(f.data_key or name, name, f, {}, (f.inner, {}) if isinstance(f, fields.List) else None)
@@ -179,8 +182,9 @@ class RowLoader:
                     out[name] = _remembered(field, seen, value)
         except ValidationError:
             return self.schema.load(data)  # raises the schema's own messages
-        return self.schema._invoke_load_processors("post_load", out, many=False, original_data=data,
-                                                   partial=None, unknown=self.schema.unknown)
+        for post in self._post:
+            out = post(out, many=False, partial=self.schema.partial, unknown=self.schema.unknown)
+        return out
 
 
 def _remembered(field: fields.Field, seen: dict, value):
