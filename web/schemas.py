@@ -163,8 +163,9 @@ class RowLoader:
         self._post = [getattr(schema, name) for name, _, _ in sorted(hooks["post_load"], key=lambda h: not h[1])]
         self._keys = {f.data_key or name for name, f in schema.load_fields.items()}
         # per field: its data key, its name, the field, what it has seen; for a list, its items' field too
-        self._plan = [(f.data_key or name, name, f, {}, (f.inner, {}) if isinstance(f, fields.List) else None)
-                      for name, f in schema.load_fields.items()]
+        self._plan: list[tuple[str, str, fields.Field, dict, tuple[fields.Field, dict] | None]] = [
+            (f.data_key or name, name, f, {}, (f.inner, {}) if isinstance(f, fields.List) else None)
+            for name, f in schema.load_fields.items()]
 
     def load(self, data: dict) -> dict:
         out = {}
