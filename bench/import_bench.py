@@ -12,7 +12,9 @@ row in ten changed (updates). The times are wall clock, including the process's 
 On this shared machine absolute times follow the load, so each database's runs are preceded
 by a baseline measured the same way: a subprocess that imports the app's modules and reads the
 same file with the ``csv`` module, checking and storing nothing (the floor of any import).
-Each step is reported with its ratio to that baseline and the load average at the time.
+Each step is reported with its ratio to that baseline, the load average at the time, and the
+CPU seconds the command itself used (user + system; PostgreSQL's server work is not in it),
+which depend little on the load: on an idle machine the wall time comes near them.
 ``--compare DIR`` also times the command from another checkout of the code (for example
 ``git worktree add /tmp/before main``), on fresh databases, step by step.
 
@@ -25,6 +27,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,11 +62,16 @@ def write_csv(path: Path, n: int, seed: int, changed_every: int = 0) -> None:
 BASELINE = "import csv, sys, web; sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))"
 
 
-def timed(args: list[str], code: Path, url: str) -> tuple[float, str]:
+def timed(args: list[str], code: Path, url: str) -> tuple[float, float, str]:
+    """Wall clock and CPU seconds (user + system) of the command, and the first line it printed."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "import-bench-secret", "PYTHONPATH": str(code)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     out = subprocess.run(args, cwd=code, env=env, capture_output=True, text=True, check=True)
-    return time.perf_counter() - t, (out.stdout.splitlines() or [""])[0]
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, (out.stdout.splitlines() or [""])[0]
 
 
 def load() -> str:
@@ -73,13 +81,14 @@ def load() -> str:
 def bench(label: str, url: str, files: dict[str, Path], code: Path = ROOT) -> list[dict]:
     """The baseline, then each step's import, on a fresh database at ``url``."""
     migrate.upgrade(url)
-    base, _ = timed([sys.executable, "-c", BASELINE, str(next(iter(files.values())))], code, url)
+    base, cpu, _ = timed([sys.executable, "-c", BASELINE, str(next(iter(files.values())))], code, url)
     rows = [{"backend": label, "step": "baseline: start and read the file, nothing checked or stored",
-             "seconds": base, "load": load(), "summary": ""}]
+             "seconds": base, "cpu": cpu, "load": load(), "summary": ""}]
     flask = str(Path(sys.executable).with_name("flask"))
     for step, path in files.items():
-        seconds, summary = timed([flask, "--app", "web", "colleagues", "import", str(path)], code, url)
-        rows.append({"backend": label, "step": step, "seconds": seconds, "load": load(), "summary": summary})
+        seconds, cpu, summary = timed([flask, "--app", "web", "colleagues", "import", str(path)], code, url)
+        rows.append({"backend": label, "step": step, "seconds": seconds, "cpu": cpu, "load": load(),
+                     "summary": summary})
     for r in rows:
         r["ratio"] = r["seconds"] / base
     return rows
@@ -118,10 +127,11 @@ def main() -> int:
                         rows += bench(f"PostgreSQL{tag}", fresh_database(url, f"bench{n}"), files, code)
     print(f"{args.rows:,} rows; `flask --app web colleagues import` in a subprocess; {os.cpu_count()} CPUs; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
-    print("| database | step | seconds | x baseline | rows/s | load average (1 min) | the command's summary |")
-    print("|---|---|---:|---:|---:|---:|---|")
+    print("| database | step | seconds | x baseline | CPU of the command (s) | rows/s | load average (1 min) "
+          "| the command's summary |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
-        print(f"| {r['backend']} | {r['step']} | {r['seconds']:.1f} | {r['ratio']:.1f} | "
+        print(f"| {r['backend']} | {r['step']} | {r['seconds']:.1f} | {r['ratio']:.1f} | {r['cpu']:.1f} | "
               f"{args.rows / r['seconds']:,.0f} | {r['load']} | {r['summary']} |")
     return 0
 
