@@ -59,6 +59,7 @@ _NEG = "(?:not|no|don'?t|do not|doesn'?t|does not|didn'?t|isn'?t|is not|aren'?t|
 _NEGATED = re.compile(
     rf"\b{_NEG}\s+(?:really\s+|actually\s+|even\s+|currently\s+)?"
     r"(?:need|needs|want|wants|looking|after|interested|asking|a|an|any|another|the|about|for|more)\b"
+    r"(?!\s+(?:him|her|them|it|us|me)\s+to\b)"  # "we don't want him to lose the progress": a wish, not a need
     rf"|^\s*(?:this|it|that)(?:'s| is)?\s+{_NEG}\b"
     r"|\bno\s+(?:\w+\s+){0,2}(?:people|person|agency|agencies|firm|firms|one|specialists?|experts?)\b"
     r"|\balready\s+(?:have|has|got|use|uses|work with|works with|had|sorted|done|covered)\b"
@@ -90,9 +91,32 @@ _ASKING = re.compile(
 _ANAPHORA = re.compile(r"^(?:but |and |so )?(?:that|this|which|it)\b", re.IGNORECASE)
 
 
+_LIKE = re.compile(r"\b(?:like|as if|as though)\s+\w+\s*$", re.IGNORECASE)
+
+
+def _negated(folded: str) -> bool:
+    """Whether the clause rules something out. Not when it asks first and the negation only says
+    why ("I need someone to keep my books so my tax return isn't a nightmare"), nor in a comparison
+    ("reads like it was written in 2009").
+
+    >>> [_negated(t) for t in ("so we don't need a speechwriter", "the leaking pipe was fixed in October",
+    ...                        "I need someone to keep my books so my tax return isn't a nightmare",
+    ...                        "Our website reads like it was written in 2009",
+    ...                        "we really don't want him to lose the progress he made")]
+    [True, True, False, False, False]
+    """
+    for m in _NEGATED.finditer(folded):
+        before = folded[: m.start()]
+        if _ASKING.search(before):
+            return False
+        if not _LIKE.search(before):
+            return True
+    return False
+
+
 def _weigh(text: str, w: ClauseWeights) -> tuple[float, str]:
     folded = text.replace("\u2019", "'")
-    if _NEGATED.search(folded):
+    if _negated(folded):
         return w.negated, "negated"
     if _PRIMARY.search(folded):
         return w.primary, "primary"
