@@ -29,7 +29,8 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app web run --debug --host 127.0.0.1 --port $$PORT
 
-test: install
+# lint first: a lint failure fails the run (and CI) before the suite starts
+test: install lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: install
@@ -40,7 +41,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check referral web tests bench
-	$(BIN)/mypy referral/domain
+	$(BIN)/mypy referral web
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -8,6 +8,16 @@ database (a SQLite file; with ``--postgres`` also a throwaway PostgreSQL cluster
 ``tests/pgserver.py``), and runs the command line three times in a subprocess: the first
 import (every row new), the same file again (every row unchanged) and a file where one
 row in ten changed (updates). The times are wall clock, including the process's start.
+
+On this shared machine absolute times follow the load, so each database's runs are preceded
+by a baseline measured the same way: a subprocess that imports the app's modules and reads the
+same file with the ``csv`` module, checking and storing nothing (the floor of any import).
+Each step is reported with its ratio to that baseline, the load average at the time, and the
+CPU seconds the command itself used (user + system; PostgreSQL's server work is not in it),
+which depend little on the load: on an idle machine the wall time comes near them.
+``--compare DIR`` also times the command from another checkout of the code (for example
+``git worktree add /tmp/before main``), on fresh databases, step by step.
+
 Prints a Markdown table. The target (issue 16): 100,000 rows in at most 15 s.
 """
 
@@ -17,6 +27,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -48,21 +59,38 @@ def write_csv(path: Path, n: int, seed: int, changed_every: int = 0) -> None:
                           p.paused_until.isoformat() if p.paused_until else ""])
 
 
-def run_import(url: str, path: Path) -> tuple[float, str]:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "import-bench-secret"}
-    flask = str(Path(sys.executable).with_name("flask"))
+BASELINE = "import csv, sys, web; sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))"
+
+
+def timed(args: list[str], code: Path, url: str) -> tuple[float, float, str]:
+    """Wall clock and CPU seconds (user + system) of the command, and the first line it printed."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "import-bench-secret", "PYTHONPATH": str(code)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    out = subprocess.run([flask, "--app", "web", "colleagues", "import", str(path)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True)
-    return time.perf_counter() - t, out.stdout.splitlines()[0]
+    out = subprocess.run(args, cwd=code, env=env, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, (out.stdout.splitlines() or [""])[0]
 
 
-def bench(label: str, url: str, files: dict[str, Path]) -> list[dict]:
+def load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def bench(label: str, url: str, files: dict[str, Path], code: Path = ROOT) -> list[dict]:
+    """The baseline, then each step's import, on a fresh database at ``url``."""
     migrate.upgrade(url)
-    rows = []
+    base, cpu, _ = timed([sys.executable, "-c", BASELINE, str(next(iter(files.values())))], code, url)
+    rows = [{"backend": label, "step": "baseline: start and read the file, nothing checked or stored",
+             "seconds": base, "cpu": cpu, "load": load(), "summary": ""}]
+    flask = str(Path(sys.executable).with_name("flask"))
     for step, path in files.items():
-        seconds, summary = run_import(url, path)
-        rows.append({"backend": label, "step": step, "seconds": seconds, "summary": summary})
+        seconds, cpu, summary = timed([flask, "--app", "web", "colleagues", "import", str(path)], code, url)
+        rows.append({"backend": label, "step": step, "seconds": seconds, "cpu": cpu, "load": load(),
+                     "summary": summary})
+    for r in rows:
+        r["ratio"] = r["seconds"] / base
     return rows
 
 
@@ -72,6 +100,7 @@ def main() -> int:
     ap.add_argument("--postgres", action="store_true")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", type=Path, help="also save the generated CSV here")
+    ap.add_argument("--compare", type=Path, metavar="DIR", help="also time the command of the code in DIR")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         folder = Path(tmp)
@@ -85,21 +114,37 @@ def main() -> int:
             args.keep.write_bytes(first.read_bytes())
         files = {"first import (all new)": first, "same file again (all unchanged)": first,
                  "1 row in 10 changed (updates)": changed}
-        rows = bench("SQLite", f"sqlite:///{folder}/bench.db", files)
+        codes = {"": ROOT, **({" (compared)": args.compare.resolve()} if args.compare else {})}
+        rows = []
+        for n, (tag, code) in enumerate(codes.items()):
+            rows += bench(f"SQLite{tag}", f"sqlite:///{folder}/bench{n}.db", files, code)
         if args.postgres:
             from tests.pgserver import throwaway
 
             with throwaway() as url:
                 if url is not None:
-                    rows += bench("PostgreSQL", url, files)
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"{args.rows:,} rows; `flask --app web colleagues import` in a subprocess; load average after {load}\n")
-    print("| database | step | seconds | rows/s | the command's summary |")
-    print("|---|---|---:|---:|---|")
+                    for n, (tag, code) in enumerate(codes.items()):
+                        rows += bench(f"PostgreSQL{tag}", fresh_database(url, f"bench{n}"), files, code)
+    print(f"{args.rows:,} rows; `flask --app web colleagues import` in a subprocess; {os.cpu_count()} CPUs; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    print("| database | step | seconds | x baseline | CPU of the command (s) | rows/s | load average (1 min) "
+          "| the command's summary |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
-        print(f"| {r['backend']} | {r['step']} | {r['seconds']:.1f} | {args.rows / r['seconds']:,.0f} "
-              f"| {r['summary']} |")
+        print(f"| {r['backend']} | {r['step']} | {r['seconds']:.1f} | {r['ratio']:.1f} | {r['cpu']:.1f} | "
+              f"{args.rows / r['seconds']:,.0f} | {r['load']} | {r['summary']} |")
     return 0
+
+
+def fresh_database(url: str, name: str) -> str:
+    """A new, empty database on the server at ``url``; its URL."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return f"{url.rsplit('/', 1)[0]}/{name}"
 
 
 if __name__ == "__main__":

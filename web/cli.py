@@ -14,13 +14,12 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
-from referral.adapters import migrate
 from referral.adapters.mailer import mailer_for
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.services import colleague_import, colleagues, delivery, members, privacy, seed, tokens
 from web.context import now, services, uow
 from web.forms import flatten, split_list
-from web.schemas import ColleaguePatchSchema, ColleagueSchema, ValidationError
+from web.schemas import ColleaguePatchSchema, ColleagueSchema, RowLoader, ValidationError
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seed_data"
 CSV_REQUIRED = ("name", "email", "specialties")
@@ -35,6 +34,8 @@ outbox_cli = AppGroup("outbox", help="Outgoing mail: offers, reminders, answers.
 @click.argument("revision", default="head")
 def db_upgrade(revision):
     """Bring the database, new or old, to the current schema."""
+    from referral.adapters import migrate  # Alembic costs every other command a third of a second to import
+
     migrate.upgrade(services().settings.database_url, revision)
     click.echo(f"Database is at {revision}.")
 
@@ -43,6 +44,8 @@ def db_upgrade(revision):
 @click.argument("revision")
 def db_downgrade(revision):
     """Step the schema back to REVISION (``base`` empties it)."""
+    from referral.adapters import migrate
+
     migrate.downgrade(services().settings.database_url, revision)
 
 
@@ -185,7 +188,7 @@ def read_colleague_csv(path: Path):
     A bad row never stops the file: a cell over the csv module's limit, bytes that are not
     UTF-8, a cell the schema refuses, each is one reason on its line.
     """
-    schema = ColleagueSchema()
+    schema = RowLoader(ColleagueSchema())  # the API's rules and messages, each distinct value checked once
     bad_encoding: dict[int, str] = {}
     reader = csv.reader(_text_lines(path, bad_encoding))
     header = next(reader, None) or []
@@ -230,9 +233,12 @@ def import_file(path: Path, member_id: int | None = None) -> colleague_import.Im
 
 @colleagues_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def colleagues_import(file):
-    """Import colleagues from a CSV file (upsert by email; bad rows are reported and skipped)."""
-    report = import_file(file)
+@click.option("--member", "member_email", metavar="EMAIL",
+              help="Import for this member: new colleagues are theirs to manage, and only records they manage change.")
+def colleagues_import(file, member_email):
+    """Import colleagues from a CSV file (upsert by email; bad rows, and rows that would change a record
+    the import does not manage, are reported by line and skipped)."""
+    report = import_file(file, _member_id(member_email) if member_email else None)
     click.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.rejected)} rejected.")
     for line, reason in report.rejected:

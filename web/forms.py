@@ -45,12 +45,12 @@ def colleague_payload(form) -> dict:
     }
 
 
-def validate(schema: Schema, payload: dict) -> tuple[dict | None, dict]:
-    """``(data, {})`` when valid, else ``(None, errors by field)`` with nested fields flattened."""
+def validate(schema: Schema, payload: dict) -> tuple[dict, dict[str, list[str]]]:
+    """``(data, {})`` when valid, else ``({}, errors by field)`` with nested fields flattened: check the errors."""
     try:
         return schema.load(payload), {}
     except ValidationError as err:
-        return None, flatten(err.messages)
+        return {}, flatten(err.messages)
 
 
 def flatten(messages, prefix: str = "") -> dict[str, list[str]]:

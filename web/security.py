@@ -53,5 +53,6 @@ class TokenMaskingLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in self.MASKED_ATOMS:
             if isinstance(atoms.get(key), str):
-                atoms[key] = mask_tokens(atoms[key])
+                # gunicorn also adds "{header}i" and "{variable}e" keys, which its stubs' TypedDict leaves out
+                atoms[key] = mask_tokens(atoms[key])  # type: ignore[literal-required]
         return atoms

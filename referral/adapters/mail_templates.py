@@ -70,7 +70,8 @@ def render(template: str, kind: str, to_addr: str, **context) -> OutgoingMail:
     name = f"mail/{template}.jinja"
     text_module = _TEXT.get_template(name).make_module(context)
     html_module = _HTML.get_template(name).make_module(context)
-    subject = str(text_module.subject)
+    # set by the template itself (``{% set subject %}``), so jinja2's types cannot know it
+    subject = str(text_module.subject)  # type: ignore[attr-defined]
     blocks = (block.strip("\n ") for block in str(text_module).split(_SEP))
     text = "\n\n".join(b for b in blocks if b) + "\n"
     html = _HTML.get_template("mail/_layout.html").render(subject=subject, body=Markup(str(html_module).strip()))

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import CursorResult, Row, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from referral.adapters import orm
@@ -111,7 +112,7 @@ def _due(now: datetime):
     )
 
 
-def claim(session: Session, now: datetime, limit: int = 50, only_new: bool = False) -> list:
+def claim(session: Session, now: datetime, limit: int = 50, only_new: bool = False) -> Sequence[Row]:
     """Lease up to ``limit`` due rows to this worker and return them; the caller commits.
 
     ``only_new`` takes only rows never tried (used when mail is only printed to the log).
@@ -148,11 +149,13 @@ def release(session: Session, outbox_ids: list[int], leased_until: datetime) -> 
     """
     if not outbox_ids:
         return 0
-    return session.execute(
+    result = session.execute(
         update(OUTBOX)
         .where(OUTBOX.c.id.in_(outbox_ids), OUTBOX.c.claimed_until == leased_until, OUTBOX.c.sent_at.is_(None))
         .values(claimed_until=None)
-    ).rowcount
+    )
+    assert isinstance(result, CursorResult)  # a Core UPDATE always answers with a cursor result
+    return result.rowcount
 
 
 def backoff(attempts: int) -> timedelta:

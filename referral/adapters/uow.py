@@ -31,10 +31,17 @@ class UnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session], clock: Callable[[], datetime] = utcnow):
         self.session_factory = session_factory
         self.clock = clock
-        self.session: Session | None = None
+        self._session: Session | None = None
         self.read_only = False
         self._changed: dict[str, set[int]] = {}
         self._added: list[Colleague | Referral] = []  # their ids exist only after the flush
+
+    @property
+    def session(self) -> Session:
+        """The open session of the current ``with uow:`` block; outside one, ``RuntimeError``."""
+        if self._session is None:
+            raise RuntimeError("the unit of work has no session outside its `with` block")
+        return self._session
 
     def reading(self) -> Self:
         """Make the next ``with`` block a read-only transaction.
@@ -46,25 +53,23 @@ class UnitOfWork:
         return self
 
     def __enter__(self) -> Self:
-        self.session = self.session_factory()
+        session = self._session = self.session_factory()
         self._changed = {"colleague": set(), "connection": set(), "referral": set()}
         self._added = []
         if self.read_only:
-            self.session.connection(execution_options={"read_only": True})
+            session.connection(execution_options={"read_only": True})
         else:
-            event.listen(self.session, "before_flush", self._note_changes)
+            event.listen(session, "before_flush", self._note_changes)
         return self
 
     def __exit__(self, *exc) -> None:
-        assert self.session is not None
         self.session.rollback()
         self.session.close()
-        self.session = None
+        self._session = None
         self.read_only = False
 
     def commit(self) -> None:
         """Commit the use case's writes together with the change-log rows they call for."""
-        assert self.session is not None
         if self.read_only:
             raise RuntimeError("a reading() unit of work cannot commit")
         self.session.flush()
@@ -101,7 +106,6 @@ class UnitOfWork:
             self._changed["referral"].add(obj.id)
 
     def _write_changes(self) -> None:
-        assert self.session is not None
         for obj in self._added:
             if obj.id is not None:
                 self._changed["referral" if isinstance(obj, Referral) else "colleague"].add(obj.id)

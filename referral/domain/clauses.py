@@ -59,6 +59,7 @@ _NEG = "(?:not|no|don'?t|do not|doesn'?t|does not|didn'?t|isn'?t|is not|aren'?t|
 _NEGATED = re.compile(
     rf"\b{_NEG}\s+(?:really\s+|actually\s+|even\s+|currently\s+)?"
     r"(?:need|needs|want|wants|looking|after|interested|asking|a|an|any|another|the|about|for|more)\b"
+    r"(?!\s+(?:him|her|them|it|us|me)\s+to\b)"  # "we don't want him to lose the progress": a wish, not a need
     rf"|^\s*(?:this|it|that)(?:'s| is)?\s+{_NEG}\b"
     r"|\bno\s+(?:\w+\s+){0,2}(?:people|person|agency|agencies|firm|firms|one|specialists?|experts?)\b"
     r"|\balready\s+(?:have|has|got|use|uses|work with|works with|had|sorted|done|covered)\b"
@@ -87,12 +88,35 @@ _ASKING = re.compile(
 )
 
 
-_ANAPHORA = re.compile(r"^(?:but |and )?(?:that|this|which|it)\b", re.IGNORECASE)
+_ANAPHORA = re.compile(r"^(?:but |and |so )?(?:that|this|which|it)\b", re.IGNORECASE)
+
+
+_LIKE = re.compile(r"\b(?:like|as if|as though)\s+\w+\s*$", re.IGNORECASE)
+
+
+def _negated(folded: str) -> bool:
+    """Whether the clause rules something out. Not when it asks first and the negation only says
+    why ("I need someone to keep my books so my tax return isn't a nightmare"), nor in a comparison
+    ("reads like it was written in 2009").
+
+    >>> [_negated(t) for t in ("so we don't need a speechwriter", "the leaking pipe was fixed in October",
+    ...                        "I need someone to keep my books so my tax return isn't a nightmare",
+    ...                        "Our website reads like it was written in 2009",
+    ...                        "we really don't want him to lose the progress he made")]
+    [True, True, False, False, False]
+    """
+    for m in _NEGATED.finditer(folded):
+        before = folded[: m.start()]
+        if _ASKING.search(before):
+            return False
+        if not _LIKE.search(before):
+            return True
+    return False
 
 
 def _weigh(text: str, w: ClauseWeights) -> tuple[float, str]:
     folded = text.replace("\u2019", "'")
-    if _NEGATED.search(folded):
+    if _negated(folded):
         return w.negated, "negated"
     if _PRIMARY.search(folded):
         return w.primary, "primary"
@@ -107,7 +131,11 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
     """The clauses of a request with their weights, in order; blank text gives ``[]``.
 
     A request of one clause counts fully whatever it says (nothing else could be the need),
-    unless it is negated.
+    unless it is negated. A short clause about the one before it gives it its weight:
+
+    >>> [c.kind for c in clauses("My pipeline is a mess, so that's what I need help with first. "
+    ...                          "Someone for LinkedIn posts would be nice too.")]
+    ['primary', 'primary', 'secondary']
     """
     out = []
     for sentence in sentences(text):
@@ -117,8 +145,9 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
                 weight, kind = _weigh(part, weights)
                 out.append(Clause(part, weight, kind))
     for i in range(1, len(out)):
-        # "That's the priority." / "but that's later": a short clause about the one before it
-        if out[i].kind in ("primary", "secondary") and _ANAPHORA.match(out[i].text) and len(tokenize(out[i].text)) <= 5:
+        # "That's the priority." / "but that's later" / "so that's what I need help with first": a
+        # short clause about the one before it
+        if out[i].kind in ("primary", "secondary") and _ANAPHORA.match(out[i].text) and len(tokenize(out[i].text)) <= 9:
             out[i - 1] = Clause(out[i - 1].text, out[i].weight, out[i].kind)
     if len(out) == 1 and out[0].kind != "negated":
         out[0] = Clause(out[0].text, 1.0, out[0].kind)

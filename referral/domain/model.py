@@ -32,6 +32,8 @@ def sha256(text: str) -> str:
 class Colleague:
     """Someone in the network who may receive referrals (every member is one too)."""
 
+    id: int  # given by the database when the row is first flushed (the mapping adds it)
+
     EDITABLE = (
         "name", "email", "specialties", "target_clientele", "capacity",
         "location", "remote", "dealbreakers", "paused_until", "firm",
@@ -89,6 +91,9 @@ class Colleague:
 class Member:
     """A person who logs in and hands clients off; always backed by a :class:`Colleague`."""
 
+    id: int  # given by the database when the row is first flushed (the mapping adds it)
+    colleague_id: int
+
     def __init__(self, colleague: Colleague, password_hash: str, session_key: str, now: datetime):
         self.colleague = colleague
         self.password_hash = password_hash
@@ -117,6 +122,8 @@ class Member:
 class ApiToken:
     """One of a member's API tokens: only its hash is kept; it works until it expires or is revoked."""
 
+    id: int  # given by the database when the row is first flushed (the mapping adds it)
+
     def __init__(self, member_id: int, name: str, token_hash: str, now: datetime, expires_at: datetime):
         self.member_id = member_id
         self.name = name
@@ -137,6 +144,8 @@ class ApiToken:
 
 class Connection:
     """Two colleagues who know each other (undirected; stored with the smaller id first)."""
+
+    id: int  # given by the database when the row is first flushed (the mapping adds it)
 
     def __init__(self, a_id: int, b_id: int, now: datetime):
         self.a_id, self.b_id = sorted((a_id, b_id))
@@ -230,6 +239,14 @@ class Disclosure:
 
 class Handoff:
     """An outgoing client: who they are, what they need, why the member lets them go."""
+
+    id: int  # given by the database when the row is first flushed (the mapping adds it)
+    # set from ``client`` in __init__ (optional details are None when not given)
+    client_phone: str | None
+    client_company: str | None
+    client_industry: str | None
+    client_budget: str | None
+    client_location: str | None
 
     def __init__(self, member_id: int, client: dict, reasons: list[str], facts: list[Fact],
                  disclosure: str, exit_strategy: str, finish_by: date | None, now: datetime,
@@ -384,6 +401,8 @@ class Handoff:
 class Review:
     """A second reader's look at the fair warning and the letter before they go out."""
 
+    id: int  # given by the database when the row is first flushed (the mapping adds it)
+
     VERDICTS: ClassVar[dict[str, str]] = {"approve": "approved", "suggest_changes": "changes_suggested"}
 
     def __init__(self, handoff_id: int, reviewer_email: str, reviewer_name: str, note: str, now: datetime):
@@ -409,6 +428,10 @@ class Review:
 
 class Referral:
     """An offer of a handoff's client to one colleague, and what became of it."""
+
+    id: int  # given by the database when the row is first flushed (the mapping adds it)
+    handoff_id: int | None  # the mapping keeps it in step with ``handoff``
+    client_name: str | None  # only on a referral kept from the history without a handoff (the demo's)
 
     def __init__(self, from_id: int, to_id: int, now: datetime, handoff: Handoff | None = None,
                  disclosure: Disclosure | None = None, expires_at: datetime | None = None,

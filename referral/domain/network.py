@@ -158,7 +158,7 @@ def download_graph(nodes: list[dict], edges: list[dict]) -> nx.MultiDiGraph:
     >>> g.nodes[1]["label"], list(g.edges(data="kind"))
     ('Ana', [(1, 2, 'knows')])
     """
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph = nx.MultiDiGraph()
     for n in nodes:
         attrs = {k: _plain(v) for k, v in n.items() if k != "id"}
         attrs["label"] = n.get("name", str(n["id"]))

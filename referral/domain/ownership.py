@@ -10,6 +10,8 @@ changing it can redirect another member's client. The rules, in one place:
 - Capacity is never lowered below the open offers already made: the colleague can still
   accept each of them.
 - Removal is soft and never touches another member's referrals (see ``services/colleagues``).
+- A CSV import acts for one member, or for none (the operator): it changes only the records
+  that one manages, under the same email and capacity rules (see ``services/colleague_import``).
 
 Plain functions of plain values, so the services and the pages ask the same question::
 
@@ -24,7 +26,7 @@ Plain functions of plain values, so the services and the pages ask the same ques
 
 from __future__ import annotations
 
-__all__ = ["manages", "refused_changes"]
+__all__ = ["import_manages", "manages", "refused_changes"]
 
 
 def manages(me: int | None, *, colleague_id: int, added_by_id: int | None, is_member: bool) -> bool:
@@ -34,6 +36,22 @@ def manages(me: int | None, *, colleague_id: int, added_by_id: int | None, is_me
     if is_member:
         return colleague_id == me
     return added_by_id == me
+
+
+def import_manages(me: int | None, *, colleague_id: int, added_by_id: int | None, is_member: bool) -> bool:
+    """True when a CSV import run for the member whose own record is ``me`` may change this record.
+
+    An import run for a member is that member (:func:`manages`); one run for no member (the
+    operator's) manages only the records no member manages, which are the ones such imports added::
+
+        >>> import_manages(None, colleague_id=9, added_by_id=None, is_member=False)
+        True
+        >>> import_manages(None, colleague_id=9, added_by_id=7, is_member=False)
+        False
+    """
+    if me is None:
+        return added_by_id is None and not is_member
+    return manages(me, colleague_id=colleague_id, added_by_id=added_by_id, is_member=is_member)
 
 
 def refused_changes(fields: dict, *, email: str, capacity: int, open_referrals: int) -> dict[str, list[str]]:

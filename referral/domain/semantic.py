@@ -45,7 +45,8 @@ __all__ = ["Encoder", "PhraseVectors", "phrase_key"]
 class Encoder(Protocol):
     """Turns texts into unit vectors (float32 rows); ``model_id`` names the model."""
 
-    model_id: str
+    @property
+    def model_id(self) -> str: ...  # read-only: a plain attribute or a property both fit
 
     def encode(self, texts: list[str]) -> np.ndarray: ...
 

@@ -29,7 +29,9 @@ from referral.services import dispatch, history, ledger, mailbox
 from referral.services.eligibility import member_colleague_id, open_counts
 from referral.services.offers import (
     Ranker,
+    handoff_of,
     live_referral,
+    load_colleague,
     load_member,
     lock_row,
     next_candidate,
@@ -135,6 +137,8 @@ def accept(
         lock_handoff_of(s, referral_id)
         referral = check_answerable(s, referral_id, colleague_id, jti, now)
         colleague = lock_row(s, Colleague, colleague_id)
+        if colleague is None or referral.disclosure is None:  # gone, or a referral from the history
+            raise NotFound("This offer no longer exists.")
         others = open_counts(s, [colleague_id]).get(colleague_id, 0) - 1  # this offer already counts
         if others >= colleague.capacity:
             raise Conflict(f"You already have {others} open referrals, your limit is {colleague.capacity}.")
@@ -143,7 +147,8 @@ def accept(
         referral.acknowledged_sha256 = referral.disclosure.sha256
         s.flush()  # the unique index on accepted offers per client is the last guard against a second taker
         ledger.link_return(s, referral)  # a client coming back to someone who sent one before
-        handoff, member = referral.handoff, load_member(s, referral.handoff.member_id)
+        handoff = handoff_of(referral)
+        member = load_member(s, handoff.member_id)
         queue_mail(
             s,
             settings,
@@ -196,17 +201,18 @@ def after_no(
     """Offer the next colleague when the handoff asks for it (the waterfall's next step, or the next
     best candidate), then tell the member what happened and what follows (``what``: one sentence)."""
     s.flush()  # the old offer leaves the open-offer index before the next one enters it
-    handoff = referral.handoff
+    handoff = handoff_of(referral)
     member = load_member(s, handoff.member_id)
-    colleague = s.get(Colleague, referral.to_id)
+    colleague = load_colleague(s, referral.to_id)
     actor = colleague.name if referral.status == "declined" else "The service"
     event_id = history.record(s, referral, actor=actor, action=referral.status, detail=what, now=now, notify=True)
-    nxt, waiting = None, []
+    nxt: Referral | None = None
+    waiting: list[str] = []
     if referral.dispatch_id is not None:
         nxt, waiting = dispatch.next_step(s, settings, referral, member, now)
     elif handoff.auto_cascade and rank is not None and live_referral(s, handoff.id) is None:
         nxt = next_candidate(s, settings, handoff, member, now, rank)
-    next_name = s.get(Colleague, nxt.to_id).name if nxt else None
+    next_name = load_colleague(s, nxt.to_id).name if nxt else None
     cascade = handoff.auto_cascade or referral.dispatch_id is not None
     follows = (
         f" Offered next to {next_name}." if next_name
@@ -257,12 +263,12 @@ def decline(
         _use_link(s, jti, now)
         referral.move_to("declined", now)
         referral.decline_code, referral.decline_reason = code, note
-        colleague = s.get(Colleague, colleague_id)
+        colleague = load_colleague(s, colleague_id)
         if code == "no_capacity":
             until = now.date() + timedelta(days=settings.no_capacity_pause_days)
             if colleague.paused_until is None or colleague.paused_until < until:
                 colleague.update(now, paused_until=until)  # the unit of work logs the change for the index
-        what = f"{colleague.name} declined {referral.handoff.client_name}: {DECLINE_CODES[code]}."
+        what = f"{colleague.name} declined {handoff_of(referral).client_name}: {DECLINE_CODES[code]}."
         if note:
             what += f" Their note: \u201c{note}\u201d"
         nxt = after_no(
@@ -297,7 +303,7 @@ def reopen(
         referral = lock_row(s, Referral, referral_id)
         if referral is None or referral.handoff is None or referral.from_id != member_colleague_id(s, member_id):
             raise NotFound(f"You have no referral {referral_id}.")
-        live = live_referral(s, referral.handoff_id)
+        live = live_referral(s, referral.handoff.id)
         if live is not None and live.id != referral.id:
             raise Conflict("The client is offered to or taken by someone else now; withdraw that offer first.")
         was = referral.reopen(now, now + timedelta(hours=settings.expire_after_hours))
@@ -306,7 +312,7 @@ def reopen(
             s.flush()
         except IntegrityError as err:
             raise Conflict("The client was just offered to someone else.") from err
-        member, colleague = load_member(s, member_id), s.get(Colleague, referral.to_id)
+        member, colleague = load_member(s, member_id), load_colleague(s, referral.to_id)
         offer_mail(s, settings, referral, colleague, member, now)
         history.record(
             s,

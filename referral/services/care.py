@@ -23,8 +23,9 @@ from referral.config import Settings
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.letters import ContactCard, Letter, client_letter
 from referral.domain.matching import Candidate
-from referral.domain.model import Colleague, Handoff, Member, Referral, Review, finish_reminder_due
+from referral.domain.model import Colleague, Handoff, Review, finish_reminder_due
 from referral.services import care_mail, mailbox
+from referral.services.offers import load_member
 
 __all__ = [
     "CALL_AFTER",
@@ -112,13 +113,14 @@ def _locked(session: Session, member_id: int, handoff_id: int) -> Handoff:
 
 
 def member_colleague(session: Session, member_id: int) -> Colleague:
-    return session.get(Member, member_id).colleague
+    return load_member(session, member_id).colleague
 
 
 def accepted_colleague(session: Session, handoff: Handoff) -> Colleague | None:
     """The colleague who took the client (an accepted or completed offer), if any."""
-    to_id = session.scalar(select(Referral.to_id).where(
-        Referral.handoff_id == handoff.id, Referral.status.in_(("accepted", "completed"))))
+    R = orm.referrals
+    to_id = session.scalar(select(R.c.to_id).where(
+        R.c.handoff_id == handoff.id, R.c.status.in_(("accepted", "completed"))))
     return None if to_id is None else session.get(Colleague, to_id)
 
 
@@ -147,8 +149,9 @@ def draft_letter(session: Session, handoff: Handoff, colleague: Colleague | None
 
 
 def _pending_reviews(session: Session, handoff_id: int) -> list[Review]:
-    return list(session.scalars(select(Review).where(Review.handoff_id == handoff_id,
-                                                     Review.status == "requested").order_by(Review.id)))
+    V = orm.reviews
+    return list(session.scalars(select(Review).where(V.c.handoff_id == handoff_id,
+                                                     V.c.status == "requested").order_by(V.c.id)))
 
 
 def check_letter_may_go(session: Session, handoff: Handoff, go_ahead: bool) -> None:
@@ -231,7 +234,8 @@ def care_view(uow: UnitOfWork, member_id: int, handoff_id: int, now: datetime) -
         reviews = [{"id": r.id, "reviewer_email": r.reviewer_email, "reviewer_name": r.reviewer_name,
                     "note": r.note, "status": r.status, "comment": r.comment, "requested_at": r.requested_at,
                     "answered_at": r.answered_at}
-                   for r in s.scalars(select(Review).where(Review.handoff_id == h.id).order_by(Review.id))]
+                   for r in s.scalars(select(Review).where(orm.reviews.c.handoff_id == h.id)
+                                      .order_by(orm.reviews.c.id))]
         colleague = accepted_colleague(s, h)
         draft = draft_letter(s, h, colleague)
         call_due = None
@@ -303,11 +307,12 @@ def send_timeline_reminders(uow: UnitOfWork, settings: Settings, *, now: datetim
                     member_email=me.email, member_name=me.name, client_name=h.client_name,
                     client_phone=h.client_phone, letter_sent_on=h.letter_sent_at.date(), page_url=url))
             days = finish_reminder_due(h.finish_by, now.date(), h.finish_reminded)
-            if days is not None:
+            left = h.runway_days(now.date())
+            if days is not None and h.finish_by is not None and left is not None:  # due only with a date
                 h.finish_reminded = days
                 mails.append(care_mail.finish_reminder(
                     member_email=me.email, member_name=me.name, client_name=h.client_name,
-                    finish_by=h.finish_by, days_left=h.runway_days(now.date()), page_url=url))
+                    finish_by=h.finish_by, days_left=left, page_url=url))
             for mail in mails:
                 outbox_table.queue(s, mail, mail_from=settings.mail_from, now=now, member_id=h.member_id,
                                    referral_id=None, handoff_id=h.id)

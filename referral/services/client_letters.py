@@ -12,17 +12,17 @@ from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.letters import Letter
-from referral.domain.model import Colleague, Referral
+from referral.domain.model import Referral
 from referral.services import care, mailbox
 from referral.services.eligibility import member_colleague_id
-from referral.services.offers import lock_row, queue_mail
+from referral.services.offers import handoff_of, load_colleague, lock_row, queue_mail
 
 __all__ = ["letter_for", "send_client_letter"]
 
 
 def letter_for(session: Session, referral: Referral) -> Letter:
     """The draft letter to the client for the handoff's exit strategy, introducing this colleague."""
-    letter = care.draft_letter(session, referral.handoff, session.get(Colleague, referral.to_id))
+    letter = care.draft_letter(session, handoff_of(referral), load_colleague(session, referral.to_id))
     assert letter is not None  # a colleague is named, so there is always a letter
     return letter
 

@@ -20,6 +20,7 @@ from referral.domain.lifecycle import OPEN_STATUSES
 from referral.domain.model import Colleague, Connection, Member
 from referral.domain.ownership import manages, refused_changes
 from referral.services import mailbox
+from referral.services.offers import load_member
 from referral.services.vectors import store_vectors
 
 TAKEN = "A colleague with this email is already in the network."
@@ -27,14 +28,16 @@ TAKEN = "A colleague with this email is already in the network."
 
 def _holder_of(uow: UnitOfWork, email: str, except_id: int | None = None) -> Colleague | None:
     """The colleague (removed ones included: the row keeps its email) who has this email."""
-    q = select(Colleague).where(Colleague.email == email.strip().lower())
+    C = orm.colleagues
+    q = select(Colleague).where(C.c.email == email.strip().lower())
     if except_id is not None:
-        q = q.where(Colleague.id != except_id)
+        q = q.where(C.c.id != except_id)
     return uow.session.scalar(q)
 
 
 def _is_member(session, colleague_id: int) -> bool:
-    return session.scalar(select(Member.id).where(Member.colleague_id == colleague_id)) is not None
+    M = orm.members
+    return session.scalar(select(M.c.id).where(M.c.colleague_id == colleague_id)) is not None
 
 
 def _open_referrals(session, colleague_id: int) -> int:
@@ -112,11 +115,11 @@ def edit_colleague(uow: UnitOfWork, settings: Settings, member_id: int, colleagu
 def _tell_members_of_new_email(s, settings: Settings, colleague: Colleague, old_email: str,
                                editor_id: int, now: datetime) -> None:
     """Queue a note to each other member who has referred a client to ``colleague``."""
-    R = orm.referrals
+    R, M = orm.referrals, orm.members
     editor = s.get(Member, editor_id)
     told = s.scalars(
-        select(Member).where(Member.colleague_id.in_(select(R.c.from_id).where(R.c.to_id == colleague.id)),
-                             Member.id != editor_id).order_by(Member.id)).all()
+        select(Member).where(M.c.colleague_id.in_(select(R.c.from_id).where(R.c.to_id == colleague.id)),
+                             M.c.id != editor_id).order_by(M.c.id)).all()
     for member in told:
         mail = mailbox.colleague_email_changed(
             member_name=member.name, member_email=member.email, colleague_name=colleague.name,
@@ -142,14 +145,15 @@ def delete_colleague(uow: UnitOfWork, member_id: int, colleague_id: int, now: da
 def connect(uow: UnitOfWork, member_id: int, colleague_id: int, now: datetime) -> bool:
     """Record that the member knows the colleague; True if new, False if already known."""
     with uow:
-        member = uow.session.get(Member, member_id)
+        member = load_member(uow.session, member_id)
         colleague = uow.session.get(Colleague, colleague_id)
         if colleague is None or colleague.removed_at is not None:
             raise NotFound(f"no colleague {colleague_id}")
         if colleague_id == member.colleague_id:
             raise Invalid({"colleague_id": ["You cannot connect to yourself."]})
         a, b = sorted((member.colleague_id, colleague_id))
-        known = uow.session.scalar(select(Connection.id).where(Connection.a_id == a, Connection.b_id == b))
+        K = orm.connections
+        known = uow.session.scalar(select(K.c.id).where(K.c.a_id == a, K.c.b_id == b))
         if known:
             return False
         uow.session.add(Connection(a, b, now))
@@ -159,4 +163,4 @@ def connect(uow: UnitOfWork, member_id: int, colleague_id: int, now: datetime) -
 
 def count(uow: UnitOfWork) -> int:
     with uow.reading():
-        return uow.session.scalar(select(func.count()).select_from(Colleague))
+        return uow.session.execute(select(func.count()).select_from(Colleague)).scalar_one()

@@ -26,11 +26,20 @@ from referral.domain.model import Colleague, Member, Referral
 from referral.domain.vocab import DISPATCH_MODES
 from referral.services import history, mailbox
 from referral.services.eligibility import why_not_offerable
-from referral.services.offers import create_offer, load_member, lock_row, open_handoff, queue_mail
+from referral.services.offers import (
+    create_offer,
+    handoff_of,
+    load_colleague,
+    load_member,
+    lock_row,
+    open_handoff,
+    queue_mail,
+)
 
 __all__ = ["Dispatched", "close_after_accept", "next_step", "placed_elsewhere", "start"]
 
 D = orm.dispatches
+R = orm.referrals
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,14 @@ def start(
     with uow:
         s = uow.session
         handoff = open_handoff(s, member_id, handoff_id)
-        colleagues, problems = [], []
+        colleagues: list[Colleague] = []
+        problems: list[str] = []
         for cid in colleague_ids:
             colleague = lock_row(s, Colleague, cid)
-            why = "there is no such colleague in the network." if colleague is None else \
-                why_not_offerable(s, handoff, colleague, now.date())
+            if colleague is None:
+                problems.append(f"Colleague {cid}: there is no such colleague in the network.")
+                continue
+            why = why_not_offerable(s, handoff, colleague, now.date())
             if why:
                 problems.append(f"Colleague {cid}: {why}")
             colleagues.append(colleague)
@@ -101,10 +113,10 @@ def next_step(
     d = _dispatch(session, referral)
     if d.mode == "broadcast":
         waiting = session.scalars(
-            select(Colleague.name)
-            .join(Referral, Referral.to_id == Colleague.id)
-            .where(Referral.dispatch_id == d.id, Referral.status == "offered")
-            .order_by(Referral.offer_slot)
+            select(orm.colleagues.c.name)
+            .join(R, R.c.to_id == orm.colleagues.c.id)
+            .where(R.c.dispatch_id == d.id, R.c.status == "offered")
+            .order_by(R.c.offer_slot)
         ).all()
         if not waiting:
             session.execute(update(D).where(D.c.id == d.id).values(ended_at=now))
@@ -115,9 +127,9 @@ def next_step(
         colleague = lock_row(session, Colleague, cid)
         if colleague is None:
             continue
-        why = why_not_offerable(session, referral.handoff, colleague, now.date())
+        why = why_not_offerable(session, handoff_of(referral), colleague, now.date())
         if why is None:
-            nxt = create_offer(session, settings, referral.handoff, member, colleague, now, hours=d.hours,
+            nxt = create_offer(session, settings, handoff_of(referral), member, colleague, now, hours=d.hours,
                                dispatch_id=d.id)
             return nxt, []
         history.record(session, referral, actor="The service", action="skipped",
@@ -138,14 +150,14 @@ def close_after_accept(
     session.execute(update(D).where(D.c.id == referral.dispatch_id).values(ended_at=now))
     others = session.scalars(
         select(Referral)
-        .where(Referral.dispatch_id == referral.dispatch_id, Referral.status == "offered", Referral.id != referral.id)
-        .order_by(Referral.offer_slot)
+        .where(R.c.dispatch_id == referral.dispatch_id, R.c.status == "offered", R.c.id != referral.id)
+        .order_by(R.c.offer_slot)
         .with_for_update()
     ).all()
     names = []
     for other in others:
         other.move_to("withdrawn", now)
-        colleague = session.get(Colleague, other.to_id)
+        colleague = load_colleague(session, other.to_id)
         names.append(colleague.name)
         queue_mail(session, settings, mailbox.placed_to_colleague(
             member_name=member.name, colleague_name=colleague.name, colleague_email=colleague.email),
@@ -160,6 +172,6 @@ def placed_elsewhere(session: Session, referral: Referral) -> bool:
     if referral.dispatch_id is None:
         return False
     return session.scalar(
-        select(Referral.id).where(Referral.dispatch_id == referral.dispatch_id,
-                                  Referral.status.in_(("accepted", "completed"))).limit(1)
+        select(R.c.id).where(R.c.dispatch_id == referral.dispatch_id,
+                             R.c.status.in_(("accepted", "completed"))).limit(1)
     ) is not None

@@ -25,7 +25,7 @@ def breaks_hard_rule(
     handoff: Handoff,
     colleague: Colleague,
     *,
-    member_colleague_id: int,
+    member_colleague_id: int | None,
     open_count: int,
     turned_down: bool,
     today: date | None,
@@ -45,7 +45,7 @@ def breaks_hard_rule(
         "self": lambda: "You cannot offer a client to yourself.",
         "full": lambda: (f"{colleague.name} has no free place: {open_count} open referral"
                          f"{'s' if open_count != 1 else ''} of {colleague.capacity}."),
-        "paused": lambda: f"{colleague.name} takes no referrals until after {colleague.paused_until.isoformat()}.",
+        "paused": lambda: f"{colleague.name} takes no referrals until after {colleague.paused_until}.",  # ISO
         "dealbreaker": lambda: (f"{colleague.name} does not take clients for this reason: "
                                 f"{', '.join(sorted(set(colleague.dealbreakers) & set(handoff.reasons)))}."),
         "turned_down": lambda: f"{colleague.name} already declined this client, or let the offer expire.",
@@ -72,7 +72,8 @@ def open_counts(session: Session, ids: Iterable[int] | None = None) -> dict[int,
     return dict(session.execute(q).all())
 
 
-def member_colleague_id(session: Session, member_id: int) -> int:
+def member_colleague_id(session: Session, member_id: int) -> int | None:
+    """The colleague record of the member; None for an unknown member (whose id then matches nothing)."""
     return session.scalar(select(orm.members.c.colleague_id).where(orm.members.c.id == member_id))
 
 

@@ -15,11 +15,13 @@ from sqlalchemy import insert, select
 from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import Conflict, NotFound
-from referral.domain.matching import Candidate, ClientNeed, MatchContext, MatchIndex, Profile
-from referral.domain.model import ContractTerm, Fact, Handoff, Member
+from referral.domain.matching import ClientNeed, MatchContext, MatchIndex, Profile
+from referral.domain.model import ContractTerm, Fact, Handoff
 from referral.services import care, history, ranking
+from referral.services.care import FirmCandidate
 from referral.services.ledger import sent_to
 from referral.services.network import NetworkGraph
+from referral.services.offers import load_member
 from referral.services.queries import member_colleague_id, open_referral_counts
 from referral.services.sync import Changes, LiveState
 from referral.services.vectors import StoredEncoder
@@ -97,7 +99,7 @@ def _owned(session, member_id: int, handoff_id: int) -> Handoff:
 FIRM_POOL = 20
 
 
-def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[Candidate]:
+def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int = 10) -> list[FirmCandidate]:
     """Colleagues for this handoff, best first, with the contract's hard rules applied, lessons from
     earlier declines and a fair spread among near-equal candidates (:mod:`referral.services.ranking`).
 
@@ -107,21 +109,21 @@ def rank(session, state: MatchState, handoff: Handoff, now: datetime, limit: int
     me = member_colleague_id(session, handoff.member_id)
     answered = [] if handoff.id is None else session.scalars(
         select(R.c.to_id).where(R.c.handoff_id == handoff.id, R.c.status.in_(("declined", "expired"))))
-    facts = {"member_id": me, "reasons": frozenset(handoff.reasons), "today": now.date(),
-             "open_referrals": open_referral_counts(session), "excluded": frozenset(answered),
-             "reciprocity": sent_to(session, me)}
+    open_now, excluded, reciprocity = open_referral_counts(session), frozenset(answered), sent_to(session, me)
     client = ClientNeed(needs=handoff.client_needs, industry=handoff.client_industry or "",
                         budget=handoff.client_budget or "", company=handoff.client_company or "",
                         location=handoff.client_location)
     with state.lock:
         state.refresh(session, now)
-        ranked = state.index.rank(client, MatchContext(graph=state.graph, **facts),
-                                  limit=limit + max(ranking.MARGIN, FIRM_POOL))
+        context = MatchContext(member_id=me, reasons=frozenset(handoff.reasons), today=now.date(),
+                               open_referrals=open_now, excluded=excluded, graph=state.graph,
+                               reciprocity=reciprocity)
+        ranked = state.index.rank(client, context, limit=limit + max(ranking.MARGIN, FIRM_POOL))
     return care.own_firm_first(session, me, ranking.adjust(session, handoff.client_needs, ranked), limit)
 
 
 def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dict, now: datetime,
-                   limit: int = 10) -> tuple[int, list[Candidate]]:
+                   limit: int = 10) -> tuple[int, list[FirmCandidate]]:
     """Store an outgoing client (with disclosure version 1 and its SHA-256) and rank colleagues.
 
     Ranking reads first, then one short transaction stores the handoff: if the database fails
@@ -146,7 +148,7 @@ def submit_handoff(uow: UnitOfWork, state: MatchState, member_id: int, data: dic
 
 
 def candidates(uow: UnitOfWork, state: MatchState, member_id: int, handoff_id: int, now: datetime,
-               limit: int = 10) -> list[Candidate]:
+               limit: int = 10) -> list[FirmCandidate]:
     """Rank again (the network may have changed); another member's handoff raises ``NotFound``."""
     with uow.reading():
         return rank(uow.session, state, _owned(uow.session, member_id, handoff_id), now, limit)
@@ -159,7 +161,7 @@ def revise_disclosure(uow: UnitOfWork, member_id: int, handoff_id: int, text: st
         before = handoff.disclosure.version
         version = handoff.revise_disclosure(text, now).version
         if version != before:
-            history.record(uow.session, handoff, actor=uow.session.get(Member, member_id).name,
+            history.record(uow.session, handoff, actor=load_member(uow.session, member_id).name,
                            action="revised", detail=f"Fair warning revised: version {version}.", now=now)
         uow.commit()
         return version

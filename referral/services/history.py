@@ -41,6 +41,8 @@ def record(
     """Add one line to the trail of the handoff (``subject``, or the handoff of the referral ``subject``),
     in the caller's transaction."""
     handoff, referral_id = (subject.handoff, subject.id) if isinstance(subject, Referral) else (subject, None)
+    if handoff is None:
+        raise ValueError(f"referral {referral_id} came from the history without a handoff: it has no trail")
     return session.execute(
         insert(E).values(
             handoff_id=handoff.id,
@@ -62,7 +64,9 @@ def amend(session: Session, event_id: int, detail: str) -> None:
 
 def mail_member(session: Session, settings: Settings, referral: Referral, mail: OutgoingMail, now: datetime) -> None:
     """Queue news for the member by mail now, unless they chose the daily digest."""
-    member = session.get(Member, referral.handoff.member_id)
+    member = session.get(Member, referral.handoff.member_id) if referral.handoff is not None else None
+    if member is None:
+        raise NotFound(f"Referral {referral.id} has no member to tell.")
     if not member.daily_digest:
         outbox.queue(session, mail, mail_from=settings.mail_from, now=now, member_id=member.id,
                      referral_id=referral.id)

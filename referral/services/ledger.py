@@ -22,8 +22,9 @@ from referral.adapters.uow import UnitOfWork
 from referral.domain import ledger as rules
 from referral.domain.errors import NotFound
 from referral.domain.ledger import COUNTED_STATUSES, Flow
-from referral.domain.model import Colleague, Referral
+from referral.domain.model import Referral
 from referral.services import history
+from referral.services.offers import load_colleague
 from referral.services.queries import member_colleague_id
 
 __all__ = [
@@ -156,7 +157,7 @@ def record_outcome(uow: UnitOfWork, member_id: int, referral_id: int, note: str,
             raise NotFound(f"no referral {referral_id} of yours")
         rules.record_outcome(referral, me, note, value, now)
         if referral.handoff is not None:
-            history.record(s, referral, actor=s.get(Colleague, me).name, action="outcome",
+            history.record(s, referral, actor=load_colleague(s, me).name, action="outcome",
                            detail=f"Outcome recorded{f' ({value})' if value else ''}: {note}", now=now)
         uow.commit()
 

@@ -6,12 +6,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.errors import NotFound
 from referral.domain.model import Colleague, Member
 from referral.services import mailbox
-from referral.services.offers import lock_row, queue_mail
+from referral.services.offers import load_member, lock_row, queue_mail
 
 __all__ = ["NO_END", "daily_digest", "set_daily_digest", "unsubscribe"]
 
@@ -35,7 +36,7 @@ def unsubscribe(uow: UnitOfWork, settings: Settings, *, colleague_id: int, now: 
             return name
         colleague.unsubscribed_at = now
         colleague.update(now, paused_until=NO_END)  # the unit of work logs the change for the index
-        added_by = s.scalar(select(Member).where(Member.colleague_id == colleague.added_by_id)) \
+        added_by = s.scalar(select(Member).where(orm.members.c.colleague_id == colleague.added_by_id)) \
             if colleague.added_by_id else None
         if added_by is not None:
             queue_mail(
@@ -59,7 +60,7 @@ def unsubscribe(uow: UnitOfWork, settings: Settings, *, colleague_id: int, now: 
 def set_daily_digest(uow: UnitOfWork, *, member_id: int, on: bool) -> None:
     """News about the member's offers: one mail a day (``on``) or one mail per change."""
     with uow:
-        member = uow.session.get(Member, member_id)
+        member = load_member(uow.session, member_id)
         member.daily_digest = on
         uow.commit()
 
@@ -67,4 +68,5 @@ def set_daily_digest(uow: UnitOfWork, *, member_id: int, on: bool) -> None:
 def daily_digest(uow: UnitOfWork, *, member_id: int) -> bool:
     """True when the member gets news about their offers in one mail a day."""
     with uow.reading():
-        return bool(uow.session.scalar(select(Member.daily_digest).where(Member.id == member_id)))
+        M = orm.members
+        return bool(uow.session.scalar(select(M.c.daily_digest).where(M.c.id == member_id)))

@@ -15,10 +15,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.model import Colleague, Member
 from referral.services import tokens
+
+C, M = orm.colleagues, orm.members
 
 __all__ = ["MIN_PASSWORD_LENGTH", "authenticate", "change_password", "check_password_rules", "create_member",
            "end_sessions", "login_id", "member_for_login_id", "member_id_for_email"]
@@ -74,13 +77,13 @@ def create_member(uow: UnitOfWork, name: str, email: str, password: str | None, 
         check_password_rules(password)
     with uow:
         s = uow.session
-        colleague = s.scalar(select(Colleague).where(Colleague.email == email.strip().lower()))
+        colleague = s.scalar(select(Colleague).where(C.c.email == email.strip().lower()))
         if colleague is None:
             fields = {"specialties": [], **(colleague_fields or {})}
             colleague = Colleague(name=name, email=email, now=now, **fields)
             s.add(colleague)
             s.flush()
-        elif s.scalar(select(Member).where(Member.colleague_id == colleague.id)) is not None:
+        elif s.scalar(select(Member).where(M.c.colleague_id == colleague.id)) is not None:
             raise Conflict(f"a member with the email {email} already exists")
         elif colleague.removed_at is not None:  # a removed colleague who joins is back in the network
             colleague.removed_at = None
@@ -101,7 +104,7 @@ def authenticate(uow: UnitOfWork, email: str, password: str) -> str | None:
     """
     with uow.reading():
         member = uow.session.scalar(
-            select(Member).join(Colleague).where(Colleague.email == email.strip().lower()))
+            select(Member).join(Colleague).where(C.c.email == email.strip().lower()))
         stored = member.password_hash if member is not None else _NOBODY
         if check_password(stored, password) and member is not None:
             return login_id(member.id, member.session_key)
@@ -157,7 +160,7 @@ def member_id_for_email(uow: UnitOfWork, email: str) -> int:
     """The member with that login email; raises ``NotFound`` when there is none."""
     with uow.reading():
         found = uow.session.scalar(
-            select(Member.id).join(Colleague).where(Colleague.email == email.strip().lower()))
+            select(M.c.id).join(C).where(C.c.email == email.strip().lower()))
     if found is None:
         raise NotFound(f"No member with the email {email}.")
     return found

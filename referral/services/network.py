@@ -43,9 +43,9 @@ def _attrs(row) -> dict:
             "location": row.location, "remote": row.remote, "paused_until": row.paused_until}
 
 
-def build_graph(session) -> nx.Graph:
+def build_graph(session) -> nx.Graph[int]:
     """The whole network from the database: colleagues and who knows whom."""
-    g = nx.Graph()
+    g: nx.Graph[int] = nx.Graph()
     g.add_nodes_from((row.id, _attrs(row)) for row in session.execute(select(*_PROFILE).where(IN_NETWORK)))
     g.add_edges_from((a, b) for a, b in session.execute(select(K.c.a_id, K.c.b_id)) if a in g and b in g)
     return g
@@ -61,11 +61,11 @@ class NetworkGraph:
     def __init__(self, live: LiveState | None = None):
         self.live = live or LiveState()
         self.lock = self.live.lock
-        self.graph = nx.Graph()
+        self.graph: nx.Graph[int] = nx.Graph()
         self._flow_edges: list[dict] | None = None  # the whole network's, until a referral changes
         self.live.follow(self)
 
-    def current(self, session, now: datetime) -> nx.Graph:
+    def current(self, session, now: datetime) -> nx.Graph[int]:
         """The graph with every change committed so far applied (hold :attr:`lock`)."""
         self.live.refresh(session, now)
         return self.graph
@@ -96,8 +96,8 @@ class NetworkGraph:
             elif cid in self.graph:
                 self.graph.remove_node(cid)  # removed from the network, with its connections
 
-    def _reload_edges(self, session, ids: set[int]) -> None:
-        ids = sorted(ids)
+    def _reload_edges(self, session, changed: set[int]) -> None:
+        ids = sorted(changed)
         g = self.graph
         for cid in ids:
             if cid in g:
@@ -161,11 +161,11 @@ def network_view(uow: UnitOfWork, graph: NetworkGraph, member_id: int, query: Vi
         fitting = set(match_state.search(s, query.specialty, now)) if match_state and query.specialty else None
         with graph.lock:
             g = graph.current(s, now)
-            center = me if query.center is None else query.center
+            center: int | None = None  # the whole view has none
             if query.all:
                 hops: dict[int, int | None] = dict.fromkeys(g.nodes)
-                center = None
             else:
+                center = me if query.center is None else query.center
                 try:
                     hops = dict(net.neighbourhood(g, center, query.depth))
                 except KeyError:

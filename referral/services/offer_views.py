@@ -16,13 +16,15 @@ from referral.adapters.outbox import LOGGED_NOTE, MAX_ATTEMPTS
 from referral.adapters.uow import UnitOfWork
 from referral.config import Settings
 from referral.domain.errors import NotFound
-from referral.domain.model import Colleague, Handoff, Member, Referral
+from referral.domain.model import Colleague, Handoff, Referral
 from referral.domain.vocab import DECLINE_CODES, EXIT_STRATEGIES, REASONS
 from referral.services import mailbox
 from referral.services.answers import check_answerable
 from referral.services.client_letters import letter_for
-from referral.services.eligibility import why_not_offerable
-from referral.services.offers import ANSWER_PATH
+from referral.services.eligibility import member_colleague_id, why_not_offerable
+from referral.services.offers import ANSWER_PATH, handoff_of, load_colleague, load_member
+
+R = orm.referrals
 
 __all__ = [
     "answer_page",
@@ -39,7 +41,7 @@ __all__ = [
 
 
 def _mine(session, member_id: int, referral_id: int) -> Referral:
-    me = session.scalar(select(Member.colleague_id).where(Member.id == member_id))
+    me = member_colleague_id(session, member_id)
     referral = session.get(Referral, referral_id)
     if referral is None or referral.from_id != me:
         raise NotFound(f"You have no referral {referral_id}.")
@@ -95,14 +97,15 @@ def answer_page(uow: UnitOfWork, claims: LinkClaims, now: datetime) -> dict:
     with uow.reading():
         s = uow.session
         r = check_answerable(s, claims.referral_id, claims.colleague_id, claims.jti, now, lock=False)
-        h = r.handoff
-        member = s.get(Member, h.member_id)
+        h = handoff_of(r)
+        if r.disclosure is None:  # only referrals from the history lack one, and they have no handoff
+            raise NotFound("This offer no longer exists.")
         return {
             "referral_id": r.id,
             "action": claims.action,
             "expires_at": r.expires_at,
-            "member_name": member.name,
-            "colleague_name": s.get(Colleague, r.to_id).name,
+            "member_name": load_member(s, h.member_id).name,
+            "colleague_name": load_colleague(s, r.to_id).name,
             "needs": h.client_needs,
             "industry": h.client_industry,
             "budget": h.client_budget,
@@ -178,11 +181,11 @@ def member_referral(uow: UnitOfWork, member_id: int, referral_id: int) -> dict:
 def member_referrals(uow: UnitOfWork, member_id: int) -> list[dict]:
     with uow.reading():
         s = uow.session
-        me = s.scalar(select(Member.colleague_id).where(Member.id == member_id))
+        me = member_colleague_id(s, member_id)
         rows = s.scalars(
             select(Referral)
-            .where(Referral.from_id == me, Referral.handoff_id.is_not(None))
-            .order_by(Referral.offered_at.desc(), Referral.id.desc())
+            .where(R.c.from_id == me, R.c.handoff_id.is_not(None))
+            .order_by(R.c.offered_at.desc(), R.c.id.desc())
             .limit(500)
         ).all()
         return [_as_dict(s, r) for r in rows]
@@ -199,8 +202,7 @@ def member_mail(uow: UnitOfWork, member_id: int, with_links: bool = False) -> li
 
 
 def _answered_rows(session, member_id: int):
-    me = session.scalar(select(Member.colleague_id).where(Member.id == member_id))
-    R = orm.referrals
+    me = member_colleague_id(session, member_id)
     return session.execute(
         select(R.c.id, R.c.handoff_id, R.c.status, R.c.offered_at, R.c.answered_at, R.c.decline_code,
                R.c.outcome_value, orm.colleagues.c.name.label("colleague_name"),
@@ -280,7 +282,7 @@ def offer_preview(uow: UnitOfWork, settings: Settings, member_id: int, handoff_i
         colleague = s.get(Colleague, colleague_id)
         if colleague is None:
             raise NotFound(f"There is no colleague {colleague_id} in the network.")
-        member = s.get(Member, member_id)
+        member = load_member(s, member_id)
         mail = mailbox.offer(
             handoff=handoff,
             member_name=member.name,
@@ -302,12 +304,11 @@ def to_do(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
     ``outcomes`` (accepted referrals, given or received, whose outcome is not recorded)."""
     with uow.reading():
         s = uow.session
-        me = s.scalar(select(Member.colleague_id).where(Member.id == member_id))
+        me = member_colleague_id(s, member_id)
         rows = s.scalars(
             select(Referral)
-            .where(Referral.status.in_(("offered", "accepted")),
-                   (Referral.from_id == me) | (Referral.to_id == me))
-            .order_by(Referral.offered_at, Referral.id)
+            .where(R.c.status.in_(("offered", "accepted")), (R.c.from_id == me) | (R.c.to_id == me))
+            .order_by(R.c.offered_at, R.c.id)
             .limit(500)
         ).all()
         lettered = set(s.scalars(select(orm.outbox.c.referral_id).where(
@@ -316,7 +317,7 @@ def to_do(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
         for r in rows:
             view = _as_dict(s, r)
             if r.from_id != me:
-                view["colleague_name"] = s.get(Colleague, r.from_id).name
+                view["colleague_name"] = load_colleague(s, r.from_id).name
             view["given"] = r.from_id == me
             if r.status == "offered" and r.from_id == me:
                 view["waiting_hours"] = max(int((now - r.offered_at).total_seconds() // 3600), 0)

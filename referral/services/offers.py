@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from referral.adapters import orm
 from referral.adapters import outbox as outbox_table
 from referral.adapters.links import LinkSigner, UnsubscribeSigner
 from referral.adapters.outbox import OutgoingMail
@@ -41,6 +43,8 @@ __all__ = [
     "Ranker",
     "answer_url",
     "create_offer",
+    "handoff_of",
+    "load_colleague",
     "load_member",
     "lock_row",
     "next_candidate",
@@ -54,6 +58,8 @@ __all__ = [
 ]
 
 Ranker = Callable[[Session, Handoff], list[int]]
+Entity = TypeVar("Entity")
+R = orm.referrals
 
 #: where the web layer serves the answer page and the member's referral page
 ANSWER_PATH = "/offers/{token}"
@@ -79,13 +85,32 @@ def unsubscribe_url(settings: Settings, colleague_id: int) -> str:
     return settings.base_url + UNSUBSCRIBE_PATH.format(token=UnsubscribeSigner(settings.secret_key).make(colleague_id))
 
 
-def lock_row(session: Session, cls, ident: int):
+def lock_row(session: Session, cls: type[Entity], ident: int) -> Entity | None:
     """The row, locked until commit (FOR UPDATE on PostgreSQL; SQLite already holds the write lock)."""
     return session.get(cls, ident, with_for_update=True, populate_existing=True)
 
 
 def load_member(session: Session, member_id: int) -> Member:
-    return session.get(Member, member_id)
+    """The member with this id; ``NotFound`` when there is none."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFound(f"No member {member_id}.")
+    return member
+
+
+def load_colleague(session: Session, colleague_id: int) -> Colleague:
+    """The colleague with this id (a removed one too); ``NotFound`` when there is none."""
+    colleague = session.get(Colleague, colleague_id)
+    if colleague is None:
+        raise NotFound(f"There is no colleague {colleague_id} in the network.")
+    return colleague
+
+
+def handoff_of(referral: Referral) -> Handoff:
+    """The handoff an offer is about; ``NotFound`` for a referral from the history, which has none."""
+    if referral.handoff is None:
+        raise NotFound(f"Referral {referral.id} belongs to no handoff.")
+    return referral.handoff
 
 
 def queue_mail(
@@ -101,7 +126,8 @@ def queue_mail(
 
     Mail to a ``colleague`` who is not a member carries their one-click unsubscribe address.
     """
-    if colleague is not None and session.scalar(select(Member.id).where(Member.colleague_id == colleague.id)) is None:
+    M = orm.members
+    if colleague is not None and session.scalar(select(M.c.id).where(M.c.colleague_id == colleague.id)) is None:
         mail = replace(mail, unsubscribe_url=unsubscribe_url(settings, colleague.id))
     outbox_table.queue(
         session, mail, mail_from=settings.mail_from, now=now, member_id=member_id, referral_id=referral_id
@@ -117,18 +143,24 @@ def offer_mail(
     now: datetime,
     reminder: bool = False,
 ) -> None:
-    """Queue the offer email (or its reminder) with the colleague's signed Accept and Decline links."""
+    """Queue the offer email (or its reminder) with the colleague's signed Accept and Decline links.
+
+    ``ValueError`` for a referral that is no offer (one from the history: no disclosure, no expiry).
+    """
+    expires_at, disclosure = referral.expires_at, referral.disclosure
+    if expires_at is None or disclosure is None:
+        raise ValueError(f"referral {referral.id} is not an offer: it has no expiry or no fair warning")
     links = LinkSigner(settings.secret_key)
-    token = lambda action: links.make(referral.id, colleague.id, action, referral.expires_at)
+    token = lambda action: links.make(referral.id, colleague.id, action, expires_at)
     mail = mailbox.offer(
-        handoff=referral.handoff,
+        handoff=handoff_of(referral),
         member_name=member.name,
         colleague_name=colleague.name,
         colleague_email=colleague.email,
-        disclosure_text=referral.disclosure.text,
+        disclosure_text=disclosure.text,
         accept_url=answer_url(settings, token("accept")),
         decline_url=answer_url(settings, token("decline")),
-        expires_at=referral.expires_at,
+        expires_at=expires_at,
         reminder=reminder,
     )
     queue_mail(session, settings, mail, now, member.id, referral.id, colleague)
@@ -137,7 +169,7 @@ def offer_mail(
 def live_referral(session: Session, handoff_id: int) -> Referral | None:
     """The handoff's one offered, accepted or completed referral, if any."""
     return session.scalar(
-        select(Referral).where(Referral.handoff_id == handoff_id, Referral.status.in_(LIVE_STATUSES))
+        select(Referral).where(R.c.handoff_id == handoff_id, R.c.status.in_(LIVE_STATUSES))
     )
 
 
@@ -177,13 +209,14 @@ def create_offer(
     ``dispatch_id`` and ``slot`` tie it to a waterfall or broadcast. Raises ``Conflict`` when
     the client was offered meanwhile.
     """
+    expires_at = now + timedelta(hours=hours or settings.expire_after_hours)
     referral = Referral(
         member.colleague_id,
         colleague.id,
         now,
         handoff=handoff,
         disclosure=handoff.disclosure,
-        expires_at=now + timedelta(hours=hours or settings.expire_after_hours),
+        expires_at=expires_at,
     )
     referral.dispatch_id, referral.offer_slot = dispatch_id, slot
     session.add(referral)
@@ -193,7 +226,7 @@ def create_offer(
         raise Conflict("This client was just offered to someone else.") from err
     offer_mail(session, settings, referral, colleague, member, now)
     history.record(session, referral, actor=member.name, action="offered",
-                   detail=f"Offered to {colleague.name}, open until {mailbox.when(referral.expires_at)}.", now=now)
+                   detail=f"Offered to {colleague.name}, open until {mailbox.when(expires_at)}.", now=now)
     return referral
 
 
@@ -259,7 +292,7 @@ def withdraw(uow: UnitOfWork, settings: Settings, *, member_id: int, referral_id
         if referral is None or referral.from_id != member_colleague_id(s, member_id):
             raise NotFound(f"You have no referral {referral_id}.")
         referral.move_to("withdrawn", now)
-        colleague, member = s.get(Colleague, referral.to_id), load_member(s, member_id)
+        colleague, member = load_colleague(s, referral.to_id), load_member(s, member_id)
         if referral.handoff is not None:
             history.record(s, referral, actor=member.name, action="withdrawn",
                            detail=f"Offer to {colleague.name} withdrawn.", now=now)

@@ -53,8 +53,8 @@ def _erase(session, handoff: Handoff, now: datetime) -> None:
             session.execute(update(A).where(A.c.id == attempt.id).values(error=scrub(attempt.error)))
     care.erase_reviews(session, handoff.id)
     for row in rows:
-        values = {"subject": scrub(row.subject), "last_error": scrub(row.last_error),
-                  "text_body": MAIL_ERASED, "html_body": f"<p>{MAIL_ERASED}</p>"}
+        values: dict[str, object] = {"subject": scrub(row.subject), "last_error": scrub(row.last_error),
+                                     "text_body": MAIL_ERASED, "html_body": f"<p>{MAIL_ERASED}</p>"}
         if row.to_addr.lower() in (v.lower() for v in client):  # a letter to the client
             values["to_addr"] = ERASED
         if row.sent_at is None:
@@ -140,7 +140,8 @@ def export(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
                             .order_by(K.c.id))
         handoffs = _rows(s, select(H).where(H.c.member_id == member_id).order_by(H.c.id))
         ids = [h["id"] for h in handoffs]
-        versions, referrals = {}, {}
+        versions: dict[int, list[dict]] = {}
+        referrals: dict[int, list[dict]] = {}
         for d in _rows(s, select(D).where(D.c.handoff_id.in_(ids)).order_by(D.c.version)):
             versions.setdefault(d.pop("handoff_id"), []).append(d)
         for r in _rows(s, select(R).where(R.c.handoff_id.in_(ids)).order_by(R.c.id)):

@@ -65,7 +65,8 @@ def list_colleagues(uow: UnitOfWork, member_id: int, q: str = "", page: int = 1,
         if where and state is not None:
             fits = state.search(s, q, now)
             where = [or_(and_(*where), C.c.id.in_(fits))] if fits else where
-        total = s.scalar(select(func.count()).select_from(C).where(C.c.removed_at.is_(None), *where))
+        total = s.execute(select(func.count()).select_from(C).where(C.c.removed_at.is_(None), *where)
+                          ).scalar_one()
         if offset >= total:
             return [], total
         rows = s.execute(_DIRECTORY.where(*where).order_by(func.lower(C.c.name), C.c.id)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from referral.adapters import orm
 from referral.adapters.uow import UnitOfWork
 from referral.domain.ledger import COUNTED_STATUSES, Flow, link
-from referral.domain.model import Colleague, Connection, Referral
+from referral.domain.model import Connection, Referral
 
 
 def _rows(path: Path):
@@ -22,7 +23,8 @@ def load_history(uow: UnitOfWork, folder: Path, now: datetime) -> tuple[int, int
     """Add ``connections.csv`` and ``referrals.csv``; returns (connections, referrals) added."""
     with uow:
         s = uow.session
-        ids = dict(s.execute(select(Colleague.email, Colleague.id)).all())
+        C = orm.colleagues
+        ids: dict[str, int] = {email: cid for email, cid in s.execute(select(C.c.email, C.c.id))}
         pairs = set()
         for row in _rows(folder / "connections.csv"):
             a, b = sorted((ids[row["email_a"].lower()], ids[row["email_b"].lower()]))
@@ -44,7 +46,8 @@ def load_history(uow: UnitOfWork, folder: Path, now: datetime) -> tuple[int, int
                 flow = Flow(r.id, r.from_id, r.to_id, r.answered_at or r.offered_at, r.return_of_id)
                 if r.return_of_id is None:
                     r.return_path = link(flows, flow).return_path
-                    flow = Flow(flow.id, flow.from_id, flow.to_id, flow.at, None, r.return_path)
+                    path = None if r.return_path is None else tuple(r.return_path)
+                    flow = Flow(flow.id, flow.from_id, flow.to_id, flow.at, None, path)
                 flows.append(flow)
             by_line[line] = r
         uow.commit()

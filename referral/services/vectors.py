@@ -51,21 +51,30 @@ def _stored(session, keys: list[str]) -> dict[str, bytes]:
     return out
 
 
-def store_vectors(session, colleagues: Iterable, encoder: Encoder | None = None) -> int:
+def store_vectors(session, colleagues: Iterable, encoder: Encoder | None = None,
+                  known: set[str] | None = None) -> int:
     """Embed and store the phrases of these colleagues (entities, or rows as mappings, with
     ``specialties`` and ``target_clientele``) that are not stored yet; returns how many were new.
 
+    ``known``, when given, holds phrases already stored (by an earlier batch of the same
+    import): they are not looked up again, and this call adds the ones it stores or finds.
     Runs in the caller's transaction; two processes storing one phrase at once is harmless
     (the second insert is skipped). Raises :class:`referral.adapters.embedding.ModelMissing`
     if the model package is not installed.
     """
-    encoder = encoder or shared_encoder()
-    phrases = sorted(_phrases(colleagues))
-    keys = {_key(encoder.model_id, p): p for p in phrases}
-    known = set(_stored(session, list(keys)))
-    new = [(k, p) for k, p in keys.items() if k not in known]
+    phrases = _phrases(colleagues)
+    if known is not None:
+        phrases -= known
+        known |= phrases  # stored below, or already
+    if not phrases:
+        return 0
+    model_id = encoder.model_id if encoder is not None else MODEL_ID  # the model loads only if a phrase is new
+    keys = {_key(model_id, p): p for p in sorted(phrases)}
+    stored = set(_stored(session, list(keys)))
+    new = [(k, p) for k, p in keys.items() if k not in stored]
     if not new:
         return 0
+    encoder = encoder or shared_encoder()
     vectors = np.asarray(encoder.encode([p for _, p in new]), dtype="<f4")
     rows = [{"key": k, "model": encoder.model_id, "phrase": p, "vector": v.tobytes()} for (k, p), v in zip(new, vectors)]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

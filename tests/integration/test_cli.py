@@ -156,3 +156,74 @@ def test_import_reads_utf16_and_names_the_line_of_a_broken_utf16_file(runner, cl
     path.write_bytes(path.read_bytes() + "Ben,ben@example.org,tax\n".encode("utf-16-le") + b"\x00\xd8")
     r = runner.invoke(args=["colleagues", "import", str(path)])
     assert r.exit_code == 1 and "line 4 is not valid UTF-16" in r.output and "Traceback" not in r.output, r.output
+
+
+def import_text(runner, tmp_path, text, *options):
+    path = tmp_path / "colleagues.csv"
+    path.write_text(text, encoding="utf-8")
+    r = runner.invoke(args=["colleagues", "import", str(path), *options])
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_an_operator_import_leaves_records_members_manage_as_they_are_and_names_their_lines(
+        runner, client, member, make_colleague, tmp_path):
+    make_colleague(name="Ana Ruiz", email="ana@example.org", capacity=3)
+    out = import_text(runner, tmp_path, "name,email,specialties,capacity\n"
+                      "Someone Else,maya@example.com,tax,3\n"  # the member's own record
+                      "Ana Ruiz,ana@example.org,bookkeeping,9\n"  # a colleague the member added
+                      "Ana Ruiz,ANA@example.org,bookkeeping,3\n"  # repeated email: reported as before
+                      "Tom Park,tom@example.org,tax,2\n")
+    assert "1 created, 0 updated, 0 unchanged, 3 rejected" in out
+    for line in (2, 3):
+        assert f"line {line}: email: a member manages this colleague's record" in out, out
+    listing = {c["email"]: c for c in client.get("/api/colleagues", headers=member.headers).get_json()}
+    assert listing["ana@example.org"]["capacity"] == 3 and "tom@example.org" in listing
+    assert listing["maya@example.com"]["name"] == "Maya Brenner"
+
+
+def test_an_import_for_a_member_changes_only_what_they_manage_and_the_colleagues_it_adds_are_theirs(
+        runner, client, member, make_member, make_colleague, tmp_path):
+    make_colleague(name="Ana Ruiz", email="ana@example.org")
+    otto = make_member(name="Otto Lind", email="otto@example.com")
+    make_colleague(by=otto, name="Bo Berg", email="bo@example.org")
+    out = import_text(runner, tmp_path, "name,email,specialties,capacity\n"
+                      "Ana Ruiz,ana@example.org,bookkeeping,5\nBo Berg,bo@example.org,bookkeeping,5\n"
+                      "Tom Park,tom@example.org,tax,2\n", "--member", "maya@example.com")
+    assert "1 created, 1 updated, 0 unchanged, 1 rejected" in out and "line 3: email: a member manages" in out
+    listing = {c["email"]: c for c in client.get("/api/colleagues", headers=member.headers).get_json()}
+    assert (listing["ana@example.org"]["capacity"], listing["bo@example.org"]["capacity"]) == (5, 3)
+    tom = listing["tom@example.org"]["id"]
+    assert client.patch(f"/api/colleagues/{tom}", json={"capacity": 4}, headers=member.headers).status_code == 200
+    assert client.patch(f"/api/colleagues/{tom}", json={"capacity": 1}, headers=otto.headers).status_code == 404
+
+
+def test_an_import_never_lowers_a_capacity_below_the_open_offers(runner, client, member, make_colleague,
+                                                                 make_handoff, tmp_path):
+    ana = make_colleague(name="Ana Ruiz", email="ana@example.org")
+    r = client.post(f"/api/handoffs/{make_handoff(member)}/offers", json={"colleague_id": ana["id"]},
+                    headers=member.headers)
+    assert r.status_code == 201, r.get_json()
+    out = import_text(runner, tmp_path, "name,email,specialties,capacity\nAna Ruiz,ana@example.org,bookkeeping,0\n",
+                      "--member", "maya@example.com")
+    assert "0 updated" in out and "line 2: capacity: Capacity cannot go below the 1 offer already open" in out, out
+    assert client.get("/api/colleagues?q=ana", headers=member.headers).get_json()[0]["capacity"] == 3
+
+
+def test_importing_a_removed_colleagues_email_names_the_line_and_leaves_them_out_of_the_network(
+        runner, client, member, make_colleague, tmp_path):
+    ana = make_colleague(name="Ana Ruiz", email="ana@example.org")
+    assert client.delete(f"/api/colleagues/{ana['id']}", headers=member.headers).status_code == 204
+    for options in ((), ("--member", "maya@example.com")):
+        out = import_text(runner, tmp_path, "name,email,specialties\nAna Ruiz,ana@example.org,bookkeeping\n",
+                          *options)
+        assert "0 created, 0 updated, 0 unchanged, 1 rejected" in out
+        assert "line 2: email: this colleague was removed from the network on" in out, out
+    assert client.get("/api/colleagues?q=ana", headers=member.headers).get_json() == []
+
+
+def test_an_import_for_an_unknown_member_stops_before_reading_the_file(runner, tmp_path):
+    path = tmp_path / "colleagues.csv"
+    path.write_text("name,email,specialties\nTom Park,tom@example.org,tax\n", encoding="utf-8")
+    r = runner.invoke(args=["colleagues", "import", str(path), "--member", "nobody@example.com"])
+    assert r.exit_code != 0 and "nobody@example.com" in r.output

@@ -58,6 +58,18 @@ def test_a_client_whose_needs_match_no_trade_gets_no_candidates(demo):
     assert index.rank(client, CTX) == []
 
 
+@pytest.mark.parametrize("needs", [
+    "We need a licensed crane operator and rigging crew for a tower crane lift next month.",
+    "Our industrial refrigeration compressor keeps tripping; we need it serviced.",
+    "Servicing and repair of our autoclaves and tattoo machines at the studio.",
+])
+def test_a_shared_word_alone_does_not_make_a_stranger_a_candidate(demo, needs):
+    # "licensed" meets "licensing" of an IP lawyer, "serviced" meets "services": both readings
+    # of the request must find the colleague somewhat close before a shared word counts
+    _, index = demo
+    assert index.rank(ClientNeed(needs), CTX) == []
+
+
 def test_a_negated_trade_does_not_count_the_needed_one_leads(demo):
     specialties, _ = first(demo, needs="We already have a website that works fine. What we need is someone to do "
                                        "our bookkeeping and VAT returns.")

@@ -21,6 +21,7 @@ def _found(colleague_id: int) -> dict:
     row = queries.get_colleague(uow(), member_id(), colleague_id)
     if row is None:
         abort(404, message=f"No colleague {colleague_id}.")
+    assert row is not None  # abort raised (flask-smorest ships no types to say so)
     return row
 
 

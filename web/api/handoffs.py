@@ -48,6 +48,7 @@ def handoff_answer(handoff_id: int) -> dict:
     found = queries.handoff_detail(uow(), member_id(), handoff_id)
     if found is None:
         abort(404, message=f"No handoff {handoff_id}.")
+    assert found is not None  # abort raised (flask-smorest ships no types to say so)
     if found["client"].pop("erased_at", None):
         found["client"] = {"erased": True}
     return dict(found, **care.care_view(uow(), member_id(), handoff_id, now()))

@@ -105,7 +105,8 @@ def close(handoff_id: int):
 
 @bp.post("/<int:handoff_id>/retrospective")
 def retrospective(handoff_id: int):
-    values = {k: request.form.get(k, "") for k in ("what_did_not_work", "my_part", "their_part", "next_time")}
+    values: dict[str, object] = {k: request.form.get(k, "")
+                                 for k in ("what_did_not_work", "my_part", "their_part", "next_time")}
     values["warning_signs"] = request.form.getlist("warning_signs")
     values["outcomes_achieved"] = request.form.getlist("outcomes_achieved")
     data, errors = validate(RetrospectiveSchema(), values)

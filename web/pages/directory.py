@@ -33,7 +33,7 @@ def _form(template_values: dict, errors: dict, colleague_id: int | None = None, 
 
 
 def _values_from_form() -> dict:
-    values = dict(request.form)
+    values: dict[str, object] = dict(request.form)
     values["dealbreakers"] = request.form.getlist("dealbreakers")
     values["remote"] = request.form.get("remote") == "on"
     return values

@@ -33,10 +33,11 @@ def _form(values: dict, errors: dict, warnings=(), code: int = 200):
 def new():
     if request.method == "GET":
         return _form({"exit_strategy": "refer_elsewhere", "reasons": []}, {})
-    values = dict(request.form, reasons=request.form.getlist("reasons"), facts=fact_rows(request.form),
+    facts = fact_rows(request.form)
+    values = dict(request.form, reasons=request.form.getlist("reasons"), facts=facts,
                   auto_cascade=request.form.get("auto_cascade") == "on")
     if request.form.get("action") == "add_fact":
-        values["facts"] = values["facts"] + [{"date": "", "text": ""}]
+        values["facts"] = facts + [{"date": "", "text": ""}]
         return _form(values, {})
     data, errors = validate(HandoffSchema(), handoff_payload(request.form))
     if errors:

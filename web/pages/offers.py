@@ -72,6 +72,7 @@ def _problem(err: Exception):
         )
     if isinstance(err, answers.OfferClosed):
         at = f" on {when(err.answered_at)}" if err.answered_at else ""
+        until = f" until {when(err.expires_at)}" if err.expires_at else ""
         return {
             "placed": (
                 "This client has been placed",
@@ -103,7 +104,7 @@ def _problem(err: Exception):
             "expired": (
                 "This offer has expired",
                 (
-                    f"The offer was open until {when(err.expires_at)}. If you are still interested, reply "
+                    f"The offer was open{until}. If you are still interested, reply "
                     f"to the offer email and ask {err.member_name} directly."
                 ),
                 410,
@@ -161,15 +162,16 @@ def act(token: str):
     svc = services()
     try:
         claims = _signer().read(token, now())
-        ids = {"referral_id": claims.referral_id, "colleague_id": claims.colleague_id, "jti": claims.jti}
         if claims.action == "accept":
             try:
                 handover = answers.accept(
                     uow(),
                     svc.settings,
+                    referral_id=claims.referral_id,
+                    colleague_id=claims.colleague_id,
+                    jti=claims.jti,
                     acknowledged=request.form.get("acknowledged") == "yes",
                     now=now(),
-                    **ids,
                 )
             except Invalid as err:
                 return _answer_form(token, claims, err.errors, code=422)
@@ -178,8 +180,8 @@ def act(token: str):
         data, errors = validate(DeclineFormSchema(), values)
         if errors:
             return _answer_form(token, claims, errors, values, code=422)
-        answers.decline(uow(), svc.settings, code=data["decline_code"], note=data["reason"], now=now(),
-                        rank=svc.ranker, **ids)
+        answers.decline(uow(), svc.settings, referral_id=claims.referral_id, colleague_id=claims.colleague_id,
+                        jti=claims.jti, code=data["decline_code"], note=data["reason"], now=now(), rank=svc.ranker)
         return render_template("offers/answered.html", accepted=False)
     except (LinkError, answers.OfferClosed, NotFound, Conflict) as err:
         return _problem_page(err)

@@ -30,6 +30,7 @@ from referral.domain.matching.data import (
 )
 from referral.domain.matching.ranking import _finish, _phrase_ids
 from referral.domain.matching.scoring import (
+    _closeness,
     _fit,
     _gate,
     _ramp,
@@ -542,6 +543,14 @@ class MatchIndex:
             points += w.connection * self._column(known)[rows] + w.mutual * self._column(mutual)[rows]
         return points
 
+    def _whole(self, m: _Meaning) -> np.ndarray:
+        """Per row: the specialties read together (the mean of their vectors) against the whole
+        request; summed column by column in specialty order, as :func:`_score` sums them."""
+        total = np.zeros(self._size)
+        for i in range(self._spec_phr.shape[1]):
+            total += m.whole[self._spec_phr[: self._size, i]]
+        return total / self._spec_norm[: self._size]
+
     def search(self, text: str) -> list[int]:
         """Colleague ids whose specialties fit ``text`` by the same reading as ranking (typos,
         abbreviations, the thesaurus, meaning), best first; no hard rules. "lawyer" finds the IP
@@ -593,7 +602,8 @@ class MatchIndex:
         size = self._size
         ss = self._best_phrase_score(m.spec_scores) if m is not None else np.zeros(size)
         # the slack keeps borderline rows; the exact test below decides
-        rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w))
+        whole = self._whole(m) if m is not None else np.zeros(size)
+        rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w, (ss + whole) / 2 + _SLACK))
         open_now, near = self._column(ctx.open_referrals, rows), self._near(client.location)
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         if rows.size == 0:
@@ -606,10 +616,8 @@ class MatchIndex:
                 cli + w.semantic_clientele * _ramp(m.cli_scores[self._cli_phr[rows]], w))
         points = w.text_points * (1.0 - np.exp(-total / w.scale))
         if m is not None:
-            n = len(self._spec_phr[0]) if len(self._spec_phr) else 0
-            whole = sum(m.whole[self._spec_phr[rows, i]] for i in range(n)) / self._spec_norm[rows]
             cli_row = self._cli_phr[rows]
-            points += w.text_points * (w.request * whole + w.request_clientele * _fit(ss[rows], w) * m.whole[cli_row])
+            points += w.text_points * (w.request * whole[rows] + w.request_clientele * _fit(ss[rows], w) * m.whole[cli_row])
             points /= 1.0 + w.request + w.request_clientele
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:
@@ -624,7 +632,7 @@ class MatchIndex:
             n = len(doc.profile.specialties)
             spec_ids = tuple(self._spec_phr[row, :n].tolist()) if m is not None else ()
             r = _score(doc, query, self._vocab, spec_ids, int(self._cli_phr[row]))
-            if _relevant(r.s, r.ss, m is not None, w):
+            if _relevant(r.s, r.ss, m is not None, w, _closeness(r)):
                 scored.append(r)
         return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)
 

@@ -20,6 +20,7 @@ from referral.domain.matching.data import (
 )
 from referral.domain.matching.explain import _text_reasons
 from referral.domain.matching.scoring import (
+    _closeness,
     _relevant,
     _score,
     _Scored,
@@ -77,7 +78,7 @@ def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: Match
     scored = []
     for doc, (spec_ids, cli_id) in zip(docs, ids):
         r = _score(doc, query, vocab, spec_ids, cli_id)
-        if _relevant(r.s, r.ss, query.meaning is not None, weights) and hard_rule(doc.profile, client, ctx) is None:
+        if _relevant(r.s, r.ss, query.meaning is not None, weights, _closeness(r)) and hard_rule(doc.profile, client, ctx) is None:
             scored.append(r)
     return _finish(scored, query, client, ctx, vocab, {d.profile.id: d.profile.name for d in docs}, limit)
 

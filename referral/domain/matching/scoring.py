@@ -132,12 +132,23 @@ def _ramp(x, w: Weights):
     return np.clip((x - w.semantic_low) / (w.semantic_high - w.semantic_low), 0.0, 1.0)
 
 
-def _relevant(s, ss, with_meaning: bool, w: Weights):
+def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None):
     """Whether a colleague fits at all (works on arrays): close in meaning, or shared words that are
-    not a coincidence of spelling (the specialty is still somewhat close in meaning)."""
+    not a coincidence of spelling (the specialty is still somewhat close in meaning).
+
+    ``meaning`` is the closeness both tests use (default: the best specialty's, ``ss``); ranking
+    passes the mean of that and the whole-request cosine, so both readings must agree.
+    """
     if not with_meaning:
         return s >= w.min_relevance
-    return (ss >= w.semantic_floor) | ((s >= w.min_relevance) & (ss >= w.lexical_floor))
+    close = ss if meaning is None else meaning
+    return (close >= w.semantic_floor) | ((s >= w.min_relevance) & (close >= w.lexical_floor))
+
+
+def _closeness(r: _Scored):
+    """What qualifies a colleague on meaning alone in ranking: their best specialty and their
+    specialties read together, each against the request, averaged."""
+    return (r.ss + r.whole) / 2.0
 
 
 def _text_points(r: _Scored, w: Weights, with_meaning: bool) -> float:
