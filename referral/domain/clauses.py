@@ -171,10 +171,10 @@ def token_weights(text: str, weights: ClauseWeights = ClauseWeights()) -> list[f
 
 _ASKED = re.compile(
     r"\b(?:need|needs|want|wants|looking for|would like|'d like|require|requires|help with|someone to|"
-    r"somebody to|someone who can|must|have to|has to|got to|(?:'re|'m|are|am|is) after)\s+"
-    r"(?:(?:someone|somebody) (?:to|who can)\s+)?"
+    r"somebody to|someone who can|someone who knows|must|have to|has to|got to|(?:'re|'m|are|am|is) after)\s+"
+    r"(?:(?:someone|somebody) (?:to|who can|who knows|who understands|who does|who specialises in)\s+)?"
     r"(?:is\s+)?(?:to\s+|a\s+|an\s+|some\s+)?(.+?)(?=\s+(?:for|with|before|by|so|because|in|at|as|from|since|while|"
-    r"when|where|who|which|that|ideally)\b|[,.;:!?()]|$)",
+    r"when|where|who|which|that|ideally|and (?:are|am|is|we|i|then))\b|[,.;:!?()]|$)",
     re.IGNORECASE,
 )
 
@@ -195,6 +195,10 @@ def asked_for(text: str) -> list[str]:
     ['work with her on delivery']
     >>> asked_for("My wife died after a long illness"), asked_for("What we're after is a bookkeeper")
     ([], ['bookkeeper'])
+    >>> asked_for("We need someone who knows Amazon listing optimisation")
+    ['Amazon listing optimisation']
+    >>> asked_for("We want to fix it and are looking for a counsellor")
+    ['fix it', 'counsellor']
     """
     out = []
     folded = text.replace("\u2019", "'")
