@@ -170,8 +170,8 @@ def token_weights(text: str, weights: ClauseWeights = ClauseWeights()) -> list[f
 
 
 _ASKED = re.compile(
-    r"\b(?:need|needs|want|wants|looking for|would like|'d like|require|requires|help with|someone to|"
-    r"somebody to|someone who can|someone who knows|must|have to|has to|got to|(?:'re|'m|are|am|is) after)\s+"
+    r"\b(?:need|needs|want|wants|looking for|would like|'d like|require|requires|help with|"
+    r"(?:someone|somebody|anyone|a person|an expert|a specialist|a professional) (?:to|who can|who knows)|must|have to|has to|got to|(?:'re|'m|are|am|is) after)\s+"
     r"(?:(?:someone|somebody) (?:to|who can|who knows|who understands|who does|who specialises in)\s+)?"
     r"(?:is\s+)?(?:to\s+|a\s+|an\s+|some\s+)?(.+?)(?=\s+(?:for|with|before|by|so|because|in|at|as|from|since|while|"
     r"when|where|who|which|that|ideally|and (?:are|am|is|we|i|then))\b|[,.;:!?()]|$)",
@@ -197,6 +197,8 @@ def asked_for(text: str) -> list[str]:
     ([], ['bookkeeper'])
     >>> asked_for("We need someone who knows Amazon listing optimisation")
     ['Amazon listing optimisation']
+    >>> asked_for("A person to fix our website's ranking on Google")
+    ["fix our website's ranking on Google"]
     >>> asked_for("We want to fix it and are looking for a counsellor")
     ['fix it', 'counsellor']
     """
