@@ -83,3 +83,12 @@ def test_a_match_of_meaning_alone_is_explained_with_the_clients_words_and_the_sp
         ClientNeed("Could someone read my novel draft and tell me honestly what isn't working?"), CTX)
     assert [c.colleague_id for c in got] == [1]
     assert any("close in meaning" in line and "novel draft" in line for line in got[0].explanation)
+
+
+def test_jargon_in_capitals_is_read_as_the_phrase_a_colleague_spells_out():
+    profiles = [Profile(1, "Ana", ("electrical installation condition reports", "consumer unit upgrades")),
+                Profile(2, "Bo", ("landlord and tenant law", "possession proceedings", "deposit disputes")),
+                Profile(3, "Cy", ("letting agent", "tenant find", "rent collection"))]
+    got = MatchIndex(profiles, encoder=shared_encoder()).rank(
+        ClientNeed("Need EICRs on three rental flats before new tenancies start in January."), CTX)
+    assert got and got[0].colleague_id == 1
