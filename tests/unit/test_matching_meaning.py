@@ -92,3 +92,9 @@ def test_jargon_in_capitals_is_read_as_the_phrase_a_colleague_spells_out():
     got = MatchIndex(profiles, encoder=shared_encoder()).rank(
         ClientNeed("Need EICRs on three rental flats before new tenancies start in January."), CTX)
     assert got and got[0].colleague_id == 1
+
+
+@pytest.mark.parametrize("needs", ["0", "!!! ???", "12345 678"])
+def test_a_request_with_no_words_to_read_gets_no_candidates_even_from_a_profile_as_odd(needs):
+    profiles = [Profile(1, "Ana", (needs,)), Profile(2, "Bo", ("bookkeeping",))]
+    assert MatchIndex(profiles, encoder=shared_encoder()).rank(ClientNeed(needs), CTX) == []

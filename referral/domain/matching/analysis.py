@@ -364,7 +364,8 @@ def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning
     situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
     texts = [a for a, _ in asks] + situation
     whole = whole_request(client.needs, w)
-    whole = _spelled_out((_without(whole, context) if context else whole) or client.needs, acronyms)
+    # nothing readable in the request (no clause) leaves the whole reading empty: a zero vector
+    whole = _spelled_out((_without(whole, context) if context else whole) or whole, acronyms)
     encoded = np.asarray(phrases.encoder.encode([*texts, whole]), dtype=np.float32)
     vectors = encoded[: len(texts)]
     weights = np.array([x for _, x in asks] + [1.0] * len(situation))
