@@ -268,9 +268,16 @@ class _Meaning:
 _MAX_CLAUSES = 12
 
 
+# "Our restaurant needs a website", "my little bakery is looking for": the business that asks
+_OWNER = re.compile(r"(?:^|[.!?;]\s*)(?:our|my)\s+((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+"
+                    r"(?:needs?|wants?|requires?|is looking|is after)\b", re.IGNORECASE)
+
+
 def _context_stems(client: ClientNeed) -> set[str]:
-    """Stems of the client's industry and company: who the client is, not what they ask for."""
-    return {stem(t.text) for t in tokenize(f"{client.industry} {client.company}") if t.text not in STOPWORDS}
+    """Stems of who the client is, not what they ask for: their industry, their company, and the
+    business that asks in the request itself ("Our restaurant needs a website")."""
+    owner = " ".join(m.group(1) for m in _OWNER.finditer(client.needs))
+    return {stem(t.text) for t in tokenize(f"{client.industry} {client.company} {owner}") if t.text not in STOPWORDS}
 
 
 def _without(text: str, stems: set[str]) -> str:
