@@ -170,12 +170,17 @@ def token_weights(text: str, weights: ClauseWeights = ClauseWeights()) -> list[f
 
 
 _ASKED = re.compile(
-    r"\b(?:need|needs|want|wants|looking for|would like|'d like|require|requires|help with|someone to|"
-    r"somebody to|someone who can|must|have to|has to|got to|after)\s+(?:(?:someone|somebody) (?:to|who can)\s+)?"
-    r"(?:to\s+|a\s+|an\s+|some\s+)?(.+?)(?=\s+(?:for|with|before|by|so|because|in|at|as|from|since|while|"
-    r"when|where|who|which|that|ideally)\b|[,.;:!?()]|$)",
+    r"\b(?:need|needs|want|wants|looking for|would like|'d like|require|requires|help with|"
+    r"(?:someone|somebody|anyone|a person|an expert|a specialist|a professional) (?:to|who can|who knows)|must|have to|has to|got to|(?:'re|'m|are|am|is) after)\s+"
+    r"(?:(?:someone|somebody) (?:to|who can|who knows|who understands|who does|who specialises in)\s+)?"
+    r"(?:is\s+)?(?:to\s+|a\s+|an\s+|some\s+)?(.+?)(?=\s+(?:for|with|before|by|so|because|in|at|as|from|since|while|"
+    r"when|where|who|which|that|ideally|and (?:are|am|is|we|i|then))\b|[,.;:!?()]|$)",
     re.IGNORECASE,
 )
+
+
+# verbs that say little alone: the work asked for is in the words after them
+_LIGHT = frozenset({"work", "talk", "speak", "deal", "sort", "look", "go", "get", "come", "sit", "be"})
 
 
 def asked_for(text: str) -> list[str]:
@@ -186,10 +191,23 @@ def asked_for(text: str) -> list[str]:
     ['website']
     >>> asked_for("We must register a trademark for our brand name")
     ['register a trademark']
+    >>> asked_for("We need someone to work with her on delivery")
+    ['work with her on delivery']
+    >>> asked_for("My wife died after a long illness"), asked_for("What we're after is a bookkeeper")
+    ([], ['bookkeeper'])
+    >>> asked_for("We need someone who knows Amazon listing optimisation")
+    ['Amazon listing optimisation']
+    >>> asked_for("A person to fix our website's ranking on Google")
+    ["fix our website's ranking on Google"]
+    >>> asked_for("We want to fix it and are looking for a counsellor")
+    ['fix it', 'counsellor']
     """
     out = []
-    for m in _ASKED.finditer(text.replace("\u2019", "'")):
+    folded = text.replace("\u2019", "'")
+    for m in _ASKED.finditer(folded):
         phrase = m.group(1).strip()
+        if phrase.casefold() in _LIGHT:  # "work with her on delivery": the work is in what follows
+            phrase = folded[m.start(1):].strip(" ,.;:!?()")
         if len(tokenize(phrase)) >= 1 and phrase.casefold() not in ("help", "someone", "somebody"):
             out.append(phrase)
     return out

@@ -70,9 +70,14 @@ class PhraseVectors:
         self._free: list[int] = []
         self._matrix = np.zeros((64, 0), dtype=np.float32)
         self._size = 1
+        self.version = 0  # grows whenever the set of phrases changes (for caches of what they say)
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def phrases(self) -> list[str]:
+        """The distinct phrases held, in no particular order."""
+        return list(self._ids)
 
     def add(self, texts: list[str], counts: list[int] | None = None) -> list[int]:
         """Row ids of the texts (blank -> 0), embedding the new distinct ones in one batch.
@@ -90,6 +95,7 @@ class PhraseVectors:
                 self._matrix[row] = vector
                 self._ids[key] = row
                 self._keys[row] = key
+            self.version += 1
         out = []
         for i, key in enumerate(keys):
             row = self._ids.get(key, 0) if key else 0
@@ -105,6 +111,7 @@ class PhraseVectors:
                 self._refs[row] -= 1
                 if self._refs[row] == 0:
                     del self._ids[self._keys[row]]
+                    self.version += 1
                     self._matrix[row] = 0.0
                     self._free.append(row)
 

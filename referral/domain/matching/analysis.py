@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -267,9 +268,16 @@ class _Meaning:
 _MAX_CLAUSES = 12
 
 
+# "Our restaurant needs a website", "my little bakery is looking for": the business that asks
+_OWNER = re.compile(r"(?:^|[.!?;]\s*)(?:our|my)\s+((?:[^\W\d_]+\s+){0,2}?[^\W\d_]+)\s+"
+                    r"(?:needs?|wants?|requires?|is looking|is after)\b", re.IGNORECASE)
+
+
 def _context_stems(client: ClientNeed) -> set[str]:
-    """Stems of the client's industry and company: who the client is, not what they ask for."""
-    return {stem(t.text) for t in tokenize(f"{client.industry} {client.company}") if t.text not in STOPWORDS}
+    """Stems of who the client is, not what they ask for: their industry, their company, and the
+    business that asks in the request itself ("Our restaurant needs a website")."""
+    owner = " ".join(m.group(1) for m in _OWNER.finditer(client.needs))
+    return {stem(t.text) for t in tokenize(f"{client.industry} {client.company} {owner}") if t.text not in STOPWORDS}
 
 
 def _without(text: str, stems: set[str]) -> str:
@@ -278,13 +286,56 @@ def _without(text: str, stems: set[str]) -> str:
     return " ".join(kept.split())
 
 
-def _spelled_out(text: str) -> str:
+_ACRONYMS: WeakKeyDictionary[PhraseVectors, tuple[int, dict[str, str]]] = WeakKeyDictionary()
+
+
+def network_acronyms(phrases: PhraseVectors) -> dict[str, str]:
+    """Initials of the network's own phrases of two words or more -> the phrase, where only one
+    phrase has them: "EICR" -> "electrical installation condition reports" when a colleague
+    lists that. Jargon a client abbreviates is often spelled out in the specialist's profile.
+    Cached per phrase set.
+
+    >>> class Some:
+    ...     version = 1
+    ...     def phrases(self): return ["electrical installation condition reports", "public relations",
+    ...                                "press releases", "bookkeeping"]
+    >>> sorted(network_acronyms(Some()).items())
+    [('eicr', 'electrical installation condition reports')]
+    """
+    cached = _ACRONYMS.get(phrases)
+    if cached is not None and cached[0] == phrases.version:
+        return cached[1]
+    found: dict[str, set[str]] = {}
+    for phrase in phrases.phrases():
+        words = re.findall(r"[^\W\d_]+", phrase)
+        if len(words) >= 2:
+            for letters in {"".join(w[0] for w in words),
+                            "".join(w[0] for w in words if w.casefold() not in STOPWORDS)}:
+                if len(letters) >= 2:
+                    found.setdefault(letters.casefold(), set()).add(phrase)
+    table = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+    try:
+        _ACRONYMS[phrases] = (phrases.version, table)
+    except TypeError:  # an object that cannot be weakly referenced: no cache
+        pass
+    return table
+
+
+def _spelled_out(text: str, acronyms: dict[str, str] | None = None) -> str:
     """The text with the abbreviations matching knows written out ("PPC campaigns" -> "pay per
-    click advertising (PPC) campaigns"), so the model reads what the word matching reads."""
+    click advertising (PPC) campaigns"), so the model reads what the word matching reads; a word
+    in capitals that the thesaurus lacks is spelled out from ``acronyms`` (:func:`network_acronyms`)."""
     out, at = [], 0
     for m in re.finditer(r"[^\W_]+(?:[&/][^\W_]+)?", text):
         key = m.group().casefold()
         expansion = ABBREVIATIONS.get(key)
+        raw = m.group()
+        if expansion is None and acronyms and len(raw) >= 3 and raw.rstrip("s").isupper():
+            expansion = acronyms.get(raw.rstrip("s").casefold())
+            if expansion:
+                out.append(text[at: m.start()] + f"{expansion} ({raw})")
+                at = m.end()
+                continue
         if expansion and (key not in CAPITALS_ONLY or (m.group().isupper() and len(m.group()) > 1)):
             out.append(text[at: m.start()] + f"{expansion} ({m.group()})")
             at = m.end()
@@ -308,18 +359,20 @@ def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning
     found = sorted(clauses(client.needs, w.clauses), key=lambda c: -c.weight)[:_MAX_CLAUSES]
     # the work asked for, without the situation around it, and the whole clause a little less
     asks: list[tuple[str, float]] = []
+    acronyms = network_acronyms(phrases)
     context = _context_stems(client)
     for c in found:
         work = asked_for(c.text)
-        asks += [(_spelled_out(a), c.weight * w.asked) for a in work]
+        asks += [(_spelled_out(a, acronyms), c.weight * w.asked) for a in work]
         # the clause without the client's own industry words: "a website for our restaurant" is
         # about a website, not about restaurants
         text = _without(c.text, context) if context else c.text
-        asks.append((_spelled_out(text), c.weight * (w.whole_clause if work else 1.0)))
+        asks.append((_spelled_out(text, acronyms), c.weight * (w.whole_clause if work else 1.0)))
     situation = [t for t in (client.industry, client.company, self_description(client.needs)) if t.strip()]
     texts = [a for a, _ in asks] + situation
     whole = whole_request(client.needs, w)
-    whole = (_without(whole, context) if context else whole) or client.needs
+    # nothing readable in the request (no clause) leaves the whole reading empty: a zero vector
+    whole = _spelled_out((_without(whole, context) if context else whole) or whole, acronyms)
     encoded = np.asarray(phrases.encoder.encode([*texts, whole]), dtype=np.float32)
     vectors = encoded[: len(texts)]
     weights = np.array([x for _, x in asks] + [1.0] * len(situation))

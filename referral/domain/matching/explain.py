@@ -40,7 +40,7 @@ def _text_reasons(r: _Scored, query: _Query, vocab: _Vocabulary, w: Weights) -> 
             groups.setdefault(doc.spec[term], []).append((contribution, hit))
     ranked = sorted(groups.items(), key=lambda kv: (-sum(c for c, _ in kv[1]), kv[0]))
     lines: list[str] = []
-    if m is not None and r.spec_ids and _closeness(r) >= w.semantic_floor:
+    if m is not None and m.clauses and r.spec_ids and _closeness(r) >= w.semantic_floor:
         index = max(range(len(r.spec_ids)), key=lambda i: (closeness(i), -i))
         if index not in groups:
             clause = m.texts[m.phrases.best_query(r.spec_ids[index], m.vectors[: m.clauses], m.weights[: m.clauses])[0]]
