@@ -105,7 +105,7 @@ def test_a_request_with_no_words_to_read_gets_no_candidates_even_from_a_profile_
 
 
 def test_the_uk_is_not_read_as_the_us(demo):
-    profiles, index = demo
+    _, index = demo
     got = index.rank(ClientNeed("I moved to the UK last year and need help with my self assessment tax return."), CTX)
     lines = [line for c in got for line in c.explanation]
     assert lines and not any('"UK"' in line for line in lines), lines
