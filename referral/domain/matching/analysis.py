@@ -347,10 +347,14 @@ def whole_request(needs: str, w: Weights) -> str:
     website"): long requests are read by the model as a whole, the way a colleague reads them.
 
     >>> whole_request("We already have a website. We need a bookkeeper", Weights())
-    'We need a bookkeeper.'
+    'We need a bookkeeper'
+    >>> whole_request("The books are a mess. We need a bookkeeper", Weights())
+    'The books are a mess. We need a bookkeeper.'
     """
     found = clauses(needs, w.clauses)
     kept = [c for c in found if c.kind != "negated"] or found
+    if len(kept) == 1:  # the clause itself, which is embedded anyway
+        return kept[0].text
     return " ".join(c.text + "." for c in kept)
 
 
@@ -373,7 +377,10 @@ def _meaning(client: ClientNeed, phrases: PhraseVectors, w: Weights) -> _Meaning
     whole = whole_request(client.needs, w)
     # nothing readable in the request (no clause) leaves the whole reading empty: a zero vector
     whole = _spelled_out((_without(whole, context) if context else whole) or whole, acronyms)
-    encoded = np.asarray(phrases.encoder.encode([*texts, whole]), dtype=np.float32)
+    # a one-clause request reads the same as a whole: each distinct text is embedded once
+    distinct = list(dict.fromkeys([*texts, whole]))
+    found_vectors = np.asarray(phrases.encoder.encode(distinct), dtype=np.float32)
+    encoded = found_vectors[[distinct.index(t) for t in [*texts, whole]]]
     vectors = encoded[: len(texts)]
     weights = np.array([x for _, x in asks] + [1.0] * len(situation))
     n = len(asks)
