@@ -24,6 +24,16 @@ from referral.domain.matching import index as index_module
 TODAY = date(2025, 6, 2)
 
 
+def _edit(index: MatchIndex, people: dict[int, Profile], edit: Profile | int) -> None:
+    """Apply one edit to the index and to the reference profiles: a profile is upserted, an id removed."""
+    if isinstance(edit, Profile):
+        index.upsert(edit)
+        people[edit.id] = edit
+    else:
+        index.remove(edit)
+        people.pop(edit, None)
+
+
 def make_profile(id: int, *specialties: str, **fields) -> Profile:
     return Profile(id=id, name=fields.pop("name", f"Colleague {id}"), specialties=specialties, **fields)
 
@@ -270,12 +280,7 @@ def test_an_index_folding_many_edits_into_a_new_block_still_equals_the_brute_for
              make_profile(40, "search engine optimisation", "local SEO", target_clientele="restaurants"),
              make_profile(9, "employment law", "tribunal claims"), 1, make_profile(41, "bookkeeping")]
     for edit in edits:
-        if isinstance(edit, Profile):
-            index.upsert(edit)
-            people[edit.id] = edit
-        else:
-            index.remove(edit)
-            del people[edit]
+        _edit(index, people, edit)
         for needs in ("bookeeping for our cafe", "SEO so locals find our restaurant", "unfair dismissal"):
             assert index.rank(ClientNeed(needs), make_ctx()) == brute_force_rank(people.values(), ClientNeed(needs),
                                                                                  make_ctx())
@@ -348,12 +353,7 @@ def test_adding_capacity_never_lowers_a_colleague_rank(profiles, client, ctx, da
 def test_the_index_equals_the_brute_force_after_upserts_and_removes(operations, requests):
     index, current = MatchIndex(), {}
     for op in operations:
-        if isinstance(op, Profile):
-            index.upsert(op)
-            current[op.id] = op
-        else:
-            index.remove(op)
-            current.pop(op, None)
+        _edit(index, current, op)
         for client, ctx in requests:
             assert index.rank(client, ctx, 5) == brute_force_rank(list(current.values()), client, ctx, 5)
     assert len(index) == len(current)
