@@ -1,7 +1,8 @@
 """Personal data: erase a client's (on request, or after the retention period), export a member's.
 
 Erasure blanks what identifies the client (name, email, phone, company, budget, location,
-needs, the facts' texts, every disclosure text) and the client's details in stored mail.
+needs, the facts' texts, every disclosure text) and the client's details in stored mail and in
+the handoff's history.
 What the network's record needs stays: dates, codes, statuses and each disclosure's SHA-256,
 so what a colleague acknowledged can still be proven.
 """
@@ -46,6 +47,11 @@ def _erase(session, handoff: Handoff, now: datetime) -> None:
 
     # earlier values of corrected client details are personal data too
     session.execute(delete(orm.client_changes).where(orm.client_changes.c.handoff_id == handoff.id))
+    # the handoff's history names the client too ("Ana Ruiz accepted Quentin Gallardo.")
+    E = orm.handoff_events
+    for event in session.execute(select(E.c.id, E.c.detail).where(E.c.handoff_id == handoff.id)):
+        if scrub(event.detail) != event.detail:
+            session.execute(update(E).where(E.c.id == event.id).values(detail=scrub(event.detail)))
     rows = session.execute(select(O.c.id, O.c.to_addr, O.c.subject, O.c.sent_at, O.c.last_error).where(
         O.c.referral_id.in_(select(R.c.id).where(R.c.handoff_id == handoff.id)) | (O.c.handoff_id == handoff.id))).all()
     for attempt in session.execute(select(A.c.id, A.c.error).where(A.c.outbox_id.in_([r.id for r in rows]))):
@@ -122,9 +128,11 @@ def export(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
     """Everything stored about the member, as one JSON-ready document.
 
     Keys: ``member`` (with their colleague profile), ``colleagues`` (those they added),
-    ``connections``, ``handoffs`` (each with its ``referrals`` and ``disclosures``; facts
-    inside), ``offers_received``, ``ledger``, ``mail`` and ``tokens`` (names and dates,
-    never the tokens). Password and token hashes are left out.
+    ``connections``, ``handoffs`` (each with its ``referrals``, ``disclosures``, ``reviews``
+    (second readers and their answers), ``dispatches``, ``history`` (the audit trail) and
+    ``client_changes``; facts, letter and look-back inside), ``offers_received``, ``ledger``,
+    ``mail`` and ``tokens`` (names and dates, never the tokens). Password and token hashes are
+    left out.
     """
     C, M, K, H, D, R, O = (orm.colleagues, orm.members, orm.connections, orm.handoffs, orm.disclosures,
                            orm.referrals, orm.outbox)
@@ -140,12 +148,15 @@ def export(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
                             .order_by(K.c.id))
         handoffs = _rows(s, select(H).where(H.c.member_id == member_id).order_by(H.c.id))
         ids = [h["id"] for h in handoffs]
-        versions: dict[int, list[dict]] = {}
-        referrals: dict[int, list[dict]] = {}
-        for d in _rows(s, select(D).where(D.c.handoff_id.in_(ids)).order_by(D.c.version)):
-            versions.setdefault(d.pop("handoff_id"), []).append(d)
-        for r in _rows(s, select(R).where(R.c.handoff_id.in_(ids)).order_by(R.c.id)):
-            referrals.setdefault(r["handoff_id"], []).append(r)
+        # every row hanging off a handoff, under the key the export gives it
+        parts = {"disclosures": (D, D.c.version), "referrals": (R, R.c.id), "reviews": (orm.reviews, orm.reviews.c.id),
+                 "dispatches": (orm.dispatches, orm.dispatches.c.id),
+                 "history": (orm.handoff_events, orm.handoff_events.c.id),
+                 "client_changes": (orm.client_changes, orm.client_changes.c.id)}
+        attached: dict[str, dict[int, list[dict]]] = {key: {} for key in parts}
+        for key, (table, order) in parts.items():
+            for row in _rows(s, select(table).where(table.c.handoff_id.in_(ids)).order_by(order)):
+                attached[key].setdefault(row["handoff_id"], []).append(row)
         received = _rows(s, select(R.c.id, R.c.from_id, R.c.status, R.c.offered_at, R.c.answered_at,
                                    R.c.outcome_note, R.c.outcome_value, R.c.outcome_at)
                          .where(R.c.to_id == me).order_by(R.c.id))
@@ -153,8 +164,8 @@ def export(uow: UnitOfWork, member_id: int, now: datetime) -> dict:
                                O.c.sent_at, O.c.attempts, O.c.last_error)
                      .where(O.c.member_id == member_id).order_by(O.c.id))
     for h in handoffs:
-        h["disclosures"] = versions.get(h["id"], [])
-        h["referrals"] = referrals.get(h["id"], [])
+        for key, rows in attached.items():
+            h[key] = rows.get(h["id"], [])
     return _plain({
         "exported_at": now,
         "member": {**member, "profile": profile},

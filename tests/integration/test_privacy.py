@@ -139,6 +139,8 @@ def test_the_export_holds_everything_about_the_member_and_no_secrets(
     [h] = data["handoffs"]
     assert h["client_name"] == CLIENT["name"] and h["facts"][0]["text"] == "Invoice 114 paid 41 days late"
     assert h["disclosures"][0]["text"] == DISCLOSURE and h["referrals"][0]["status"] == "accepted"
+    assert any("accepted" in event["detail"] for event in h["history"])  # the handoff's audit trail
+    assert {"reviews", "dispatches", "client_changes"} <= set(h)
     assert any(row["name"] == "Ana Ruiz" and row["given"] == 1 for row in data["ledger"])
     assert any("accepted" in m["subject"] for m in data["mail"])
     text = json.dumps(data)
