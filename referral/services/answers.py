@@ -26,7 +26,7 @@ from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.model import Colleague, Handoff, Referral
 from referral.domain.vocab import DECLINE_CODES
 from referral.services import dispatch, history, ledger, mailbox
-from referral.services.eligibility import member_colleague_id, open_counts
+from referral.services.eligibility import open_counts
 from referral.services.offers import (
     Ranker,
     handoff_of,
@@ -39,6 +39,7 @@ from referral.services.offers import (
     queue_mail,
     referral_url,
 )
+from referral.services.queries import member_colleague_id
 
 __all__ = [
     "Handover",

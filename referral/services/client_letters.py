@@ -14,8 +14,8 @@ from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.letters import Letter
 from referral.domain.model import Referral
 from referral.services import care, mailbox
-from referral.services.eligibility import member_colleague_id
 from referral.services.offers import handoff_of, load_colleague, lock_row, queue_mail
+from referral.services.queries import member_colleague_id
 
 __all__ = ["letter_for", "send_client_letter"]
 

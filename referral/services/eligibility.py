@@ -17,8 +17,9 @@ from referral.adapters import orm
 from referral.domain.lifecycle import OPEN_STATUSES
 from referral.domain.model import Colleague, Handoff
 from referral.domain.rules import broken_rule
+from referral.services.queries import member_colleague_id
 
-__all__ = ["breaks_hard_rule", "member_colleague_id", "open_counts", "turned_down_ids", "why_not_offerable"]
+__all__ = ["breaks_hard_rule", "open_counts", "turned_down_ids", "why_not_offerable"]
 
 
 def breaks_hard_rule(
@@ -70,11 +71,6 @@ def open_counts(session: Session, ids: Iterable[int] | None = None) -> dict[int,
     if ids is not None:
         q = q.where(R.c.to_id.in_(list(ids)))
     return dict(session.execute(q).all())
-
-
-def member_colleague_id(session: Session, member_id: int) -> int | None:
-    """The colleague record of the member; None for an unknown member (whose id then matches nothing)."""
-    return session.scalar(select(orm.members.c.colleague_id).where(orm.members.c.id == member_id))
 
 
 def why_not_offerable(session: Session, handoff: Handoff, colleague: Colleague, today: date) -> str | None:

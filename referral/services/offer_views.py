@@ -21,8 +21,9 @@ from referral.domain.vocab import DECLINE_CODES, EXIT_STRATEGIES, REASONS
 from referral.services import mailbox
 from referral.services.answers import check_answerable
 from referral.services.client_letters import letter_for
-from referral.services.eligibility import member_colleague_id, why_not_offerable
+from referral.services.eligibility import why_not_offerable
 from referral.services.offers import ANSWER_PATH, handoff_of, load_colleague, load_member
+from referral.services.queries import member_colleague_id
 
 R = orm.referrals
 

@@ -35,7 +35,8 @@ from referral.config import Settings
 from referral.domain.errors import Conflict, Invalid, NotFound
 from referral.domain.model import Colleague, Handoff, Member, Referral
 from referral.services import history, mailbox
-from referral.services.eligibility import member_colleague_id, why_not_offerable
+from referral.services.eligibility import why_not_offerable
+from referral.services.queries import member_colleague_id
 
 __all__ = [
     "LIVE_STATUSES",

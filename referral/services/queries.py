@@ -39,6 +39,7 @@ def open_referral_counts(session, ids=None) -> dict[int, int]:
 
 
 def member_colleague_id(session, member_id: int) -> int:
+    """The colleague record of a member who exists (callers act for a logged-in member)."""
     return session.scalar(select(orm.members.c.colleague_id).where(orm.members.c.id == member_id))
 
 
