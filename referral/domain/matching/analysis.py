@@ -396,6 +396,14 @@ _NOT_WHO = re.compile(r"(?:ing|ed)$|^(?:not|so|very|just|still|really|also|curre
                       r"afraid|able|unable|about|going|well|soon|far|much|many|few|only)$", re.IGNORECASE)
 
 
+_RELATIONS = (
+    (re.compile(r"\bmy (?:boss|employer|manager|line manager|supervisor)\b", re.IGNORECASE), "employee"),
+    (re.compile(r"\bour (?:staff|employees|workers|team members)\b", re.IGNORECASE), "employer"),
+    (re.compile(r"\bmy (?:landlord|letting agent)\b", re.IGNORECASE), "tenant"),
+    (re.compile(r"\bmy (?:tenant|tenants)\b", re.IGNORECASE), "landlord"),
+)
+
+
 def self_description(needs: str) -> str:
     """What the client says they are ("we're the employer" -> "employer"), for the clientele score.
 
@@ -403,12 +411,16 @@ def self_description(needs: str) -> str:
     'employer and need'
     >>> self_description("I am looking for a designer")
     ''
+    >>> self_description("For two years my boss has paid me cash, no payslips")
+    'employee'
     """
     found = []
     for m in _SELF.finditer(needs):
         words = m.group(1).split()
         if words and not _NOT_WHO.search(words[0]):
             found.append(" ".join(words))
+    # whom they answer to says who they are: "my boss has paid me" is an employee's complaint
+    found += [who for pattern, who in _RELATIONS if pattern.search(needs)]
     return " ".join(found)
 
 
