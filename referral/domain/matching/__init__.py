@@ -33,8 +33,13 @@ networks behave):
 * **clientele score** ``C``: the client's industry, company and needs against the colleague's
   ``target_clientele``, with the clientele thesaurus; it decides between two of one trade.
 
-Colleagues whose ``S`` stays below ``Weights.min_relevance`` are not candidates, so an
-unrelated network yields ``[]``. Text points ``text_points * (1 - exp(-(S + w*C) / scale))``
+With the sentence model, two readings of meaning come on top: each specialty phrase against
+the request's clauses and the work they ask for (max-sim, which also gates ``S``), and the
+colleague's specialties read together (the mean of their vectors) and target clientele against
+the whole request (``Weights.request``, ``Weights.request_clientele``). A colleague is a
+candidate when the mean of the two specialty readings reaches ``Weights.semantic_floor``, or
+``Weights.lexical_floor`` with ``S`` at ``Weights.min_relevance``; without the model, when ``S``
+reaches ``Weights.min_relevance``. So an unrelated network yields ``[]``. Text points ``text_points * (1 - exp(-(S + w*C) / scale))``
 (at most 92) are followed by small soft points (known directly, a mutual colleague, spare
 capacity, clients sent to the member before, same place as the client; at most 8) for a score
 from 0 to 100, ties broken by colleague id. Hard rules (:func:`hard_rule`) exclude, never

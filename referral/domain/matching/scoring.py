@@ -146,8 +146,8 @@ def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None):
 
 
 def _closeness(r: _Scored):
-    """What qualifies a colleague on meaning alone in ranking: their best specialty and their
-    specialties read together, each against the request, averaged."""
+    """How close a colleague is, as ranking's relevance tests read it: their best specialty and
+    their specialties read together, each against the request, averaged."""
     return (r.ss + r.whole) / 2.0
 
 
