@@ -327,17 +327,14 @@ def _spelled_out(text: str, acronyms: dict[str, str] | None = None) -> str:
     in capitals that the thesaurus lacks is spelled out from ``acronyms`` (:func:`network_acronyms`)."""
     out, at = [], 0
     for m in re.finditer(r"[^\W_]+(?:[&/][^\W_]+)?", text):
-        key = m.group().casefold()
+        raw, key = m.group(), m.group().casefold()
         expansion = ABBREVIATIONS.get(key)
-        raw = m.group()
-        if expansion is None and acronyms and len(raw) >= 3 and raw.rstrip("s").isupper():
+        if expansion is not None:
+            expansion = expansion if key not in CAPITALS_ONLY or (raw.isupper() and len(raw) > 1) else None
+        elif acronyms and len(raw) >= 3 and raw.rstrip("s").isupper():
             expansion = acronyms.get(raw.rstrip("s").casefold())
-            if expansion:
-                out.append(text[at: m.start()] + f"{expansion} ({raw})")
-                at = m.end()
-                continue
-        if expansion and (key not in CAPITALS_ONLY or (m.group().isupper() and len(m.group()) > 1)):
-            out.append(text[at: m.start()] + f"{expansion} ({m.group()})")
+        if expansion:
+            out.append(text[at: m.start()] + f"{expansion} ({raw})")
             at = m.end()
     return "".join(out) + text[at:]
 
