@@ -89,6 +89,30 @@ def test_a_match_of_meaning_alone_is_explained_with_the_clients_words_and_the_sp
     assert any("close in meaning" in line and "novel draft" in line for line in got[0].explanation)
 
 
+HOUSE = [Profile(1, "Ana", ("residential conveyancing", "property purchase contracts"), "home buyers"),
+         Profile(2, "Bo", ("home inspections", "radon testing", "sewer scope inspections"), "home buyers and sellers"),
+         Profile(3, "Cy", ("wedding photography",), "couples")]
+BUYING = ClientNeed("We're buying a house. Someone should go through the place top to bottom before we commit: "
+                    "roof, wiring, heating, the damp in the cellar.")
+
+
+def test_a_loosely_related_specialist_is_listed_beside_a_clear_fit_and_said_to_be_loosely_related():
+    # the inspector shares no word with the request and is only loosely close in meaning: listed
+    # because the conveyancer clearly fits, so the member sees the neighbouring trade too
+    got = MatchIndex(HOUSE, encoder=shared_encoder()).rank(BUYING, CTX)
+    assert got == brute_force_rank(HOUSE, BUYING, CTX, encoder=shared_encoder())
+    assert [c.colleague_id for c in got] == [1, 2]
+    assert any("loosely related in meaning" in line and "home inspections" in line for line in got[1].explanation)
+
+
+def test_a_loosely_related_specialist_alone_is_not_a_fit():
+    # the conveyancer declined: nobody clearly fits, so nobody merely loosely related is offered
+    ctx = MatchContext(member_id=0, reasons=frozenset(), today=date(2026, 12, 1), open_referrals={},
+                       excluded=frozenset({1}))
+    assert MatchIndex(HOUSE, encoder=shared_encoder()).rank(BUYING, ctx) == []
+    assert brute_force_rank(HOUSE, BUYING, ctx, encoder=shared_encoder()) == []
+
+
 def test_jargon_in_capitals_is_read_as_the_phrase_a_colleague_spells_out():
     profiles = [Profile(1, "Ana", ("electrical installation condition reports", "consumer unit upgrades")),
                 Profile(2, "Bo", ("landlord and tenant law", "possession proceedings", "deposit disputes")),

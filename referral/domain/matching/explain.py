@@ -40,11 +40,14 @@ def _text_reasons(r: _Scored, query: _Query, vocab: _Vocabulary, w: Weights) -> 
             groups.setdefault(doc.spec[term], []).append((contribution, hit))
     ranked = sorted(groups.items(), key=lambda kv: (-sum(c for c, _ in kv[1]), kv[0]))
     lines: list[str] = []
-    if m is not None and m.clauses and r.spec_ids and _closeness(r) >= w.semantic_floor:
+    close = _closeness(r) if m is not None and m.clauses and r.spec_ids else 0.0
+    # a colleague listed only beside a clear fit (see ``_served``) is said to be loosely related
+    if close >= w.semantic_floor or (close >= w.lexical_floor and not groups):
         index = max(range(len(r.spec_ids)), key=lambda i: (closeness(i), -i))
-        if index not in groups:
+        if index not in groups and m is not None:
             clause = m.texts[m.phrases.best_query(r.spec_ids[index], m.vectors[: m.clauses], m.weights[: m.clauses])[0]]
-            lines.append(f'"{said_briefly(clause)}" is close in meaning to specialty "{doc.profile.specialties[index]}"')
+            how = "close in meaning" if close >= w.semantic_floor else "loosely related in meaning"
+            lines.append(f'"{said_briefly(clause)}" is {how} to specialty "{doc.profile.specialties[index]}"')
     for index, hits in ranked[:3]:
         specialty = doc.profile.specialties[index]
         hits.sort(key=lambda ch: -ch[0])

@@ -16,6 +16,7 @@ from referral.domain.matching.analysis import (
     _make_doc,
     _make_query,
     _Meaning,
+    _Query,
     _specialty_terms,
     _Vocabulary,
     _words,
@@ -36,6 +37,8 @@ from referral.domain.matching.scoring import (
     _ramp,
     _relevant,
     _score,
+    _Scored,
+    _served,
 )
 from referral.domain.semantic import Encoder, PhraseVectors
 from referral.domain.text import place_key, places_match
@@ -551,6 +554,23 @@ class MatchIndex:
             total += m.whole[self._spec_phr[: self._size, i]]
         return total / self._spec_norm[: self._size]
 
+    def _exact(self, row: int, query: _Query) -> _Scored:
+        """The row scored by the same Python code as :func:`brute_force_rank`."""
+        doc = self._doc(row)
+        n = len(doc.profile.specialties)
+        spec_ids = tuple(self._spec_phr[row, :n].tolist()) if query.meaning is not None else ()
+        return _score(doc, query, self._vocab, spec_ids, int(self._cli_phr[row]))
+
+    def _serves(self, rows: np.ndarray, close: np.ndarray, query: _Query) -> bool:
+        """Whether one of ``rows`` (eligible, passing the strict tests with slack) fits exactly,
+        as :func:`_served` decides for the brute force; the closest is tried first."""
+        if rows.size == 0:
+            return False
+        first = int(rows[np.argmax(close[rows])])
+        if _served([self._exact(first, query)], self.weights):
+            return True
+        return _served([self._exact(row, query) for row in rows.tolist() if row != first], self.weights)
+
     def search(self, text: str) -> list[int]:
         """Colleague ids whose specialties fit ``text`` by the same reading as ranking (typos,
         abbreviations, the thesaurus, meaning), best first; no hard rules. "lawyer" finds the IP
@@ -603,9 +623,19 @@ class MatchIndex:
         ss = self._best_phrase_score(m.spec_scores) if m is not None else np.zeros(size)
         # the slack keeps borderline rows; the exact test below decides
         whole = self._whole(m) if m is not None else np.zeros(size)
-        rows = np.flatnonzero(_relevant(spec + _SLACK, ss + _SLACK, m is not None, w, (ss + whole) / 2 + _SLACK))
+        close = (ss + whole) / 2
+        if m is None:
+            rows = np.flatnonzero(_relevant(spec + _SLACK, ss, False, w))
+        else:  # everyone loosely related, for now: whether that is enough is decided once eligible
+            rows = np.flatnonzero(close + _SLACK >= w.lexical_floor)
         open_now, near = self._column(ctx.open_referrals, rows), self._near(client.location)
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
+        served = False
+        if m is not None:
+            strict = _relevant(spec[rows] + _SLACK, ss[rows] + _SLACK, True, w, close[rows] + _SLACK)
+            served = self._serves(rows[strict], close, query)
+            if not served:
+                rows = rows[strict]
         if rows.size == 0:
             return []
         cli = self._accumulate("c", query.cli)[rows]
@@ -628,11 +658,8 @@ class MatchIndex:
             rows = rows[np.concatenate([above, tied])]
         scored = []
         for row in rows.tolist():
-            doc = self._doc(row)
-            n = len(doc.profile.specialties)
-            spec_ids = tuple(self._spec_phr[row, :n].tolist()) if m is not None else ()
-            r = _score(doc, query, self._vocab, spec_ids, int(self._cli_phr[row]))
-            if _relevant(r.s, r.ss, m is not None, w, _closeness(r)):
+            r = self._exact(row, query)
+            if _relevant(r.s, r.ss, m is not None, w, _closeness(r), served):
                 scored.append(r)
         return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)
 

@@ -24,6 +24,7 @@ from referral.domain.matching.scoring import (
     _relevant,
     _score,
     _Scored,
+    _served,
     _soft,
     _text_points,
     hard_rule,
@@ -75,11 +76,11 @@ def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: Match
     phrases = PhraseVectors(encoder) if encoder is not None else None
     ids = [_phrase_ids(phrases, doc.profile) for doc in docs]
     query = _make_query(client, vocab, phrases)
-    scored = []
-    for doc, (spec_ids, cli_id) in zip(docs, ids):
-        r = _score(doc, query, vocab, spec_ids, cli_id)
-        if _relevant(r.s, r.ss, query.meaning is not None, weights, _closeness(r)) and hard_rule(doc.profile, client, ctx) is None:
-            scored.append(r)
+    eligible = [_score(doc, query, vocab, spec_ids, cli_id) for doc, (spec_ids, cli_id) in zip(docs, ids)
+                if hard_rule(doc.profile, client, ctx) is None]
+    with_meaning = query.meaning is not None
+    served = with_meaning and _served(eligible, weights)
+    scored = [r for r in eligible if _relevant(r.s, r.ss, with_meaning, weights, _closeness(r), served)]
     return _finish(scored, query, client, ctx, vocab, {d.profile.id: d.profile.name for d in docs}, limit)
 
 

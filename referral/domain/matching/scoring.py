@@ -132,17 +132,29 @@ def _ramp(x, w: Weights):
     return np.clip((x - w.semantic_low) / (w.semantic_high - w.semantic_low), 0.0, 1.0)
 
 
-def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None):
+def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None, served: bool = False):
     """Whether a colleague fits at all (works on arrays): close in meaning, or shared words that are
     not a coincidence of spelling (the specialty is still somewhat close in meaning).
 
     ``meaning`` is the closeness both tests use (default: the best specialty's, ``ss``); ranking
     passes the mean of that and the whole-request cosine, so both readings must agree.
+    ``served``: someone eligible already fits this request by the tests above (see
+    :func:`_served`); then being loosely related (``lexical_floor``) is enough without a shared
+    word, so the list shows the neighbouring specialists too.
     """
     if not with_meaning:
         return s >= w.min_relevance
     close = ss if meaning is None else meaning
-    return (close >= w.semantic_floor) | ((s >= w.min_relevance) & (close >= w.lexical_floor))
+    return (close >= w.semantic_floor) | (((s >= w.min_relevance) | served) & (close >= w.lexical_floor))
+
+
+def _served(scored: list[_Scored], w: Weights) -> bool:
+    """Whether the network clearly serves the request: an eligible colleague fits by the strict
+    tests of :func:`_relevant` (close in meaning, or a shared word and loosely related). The floor
+    decides whether anyone fits; once someone does, everyone loosely related is shown beside them:
+    the right specialist for "someone to go through the place top to bottom" ("home inspections")
+    sits at a closeness a client nobody can serve also reaches."""
+    return any(bool(_relevant(r.s, r.ss, True, w, _closeness(r))) for r in scored)
 
 
 def _closeness(r: _Scored):
