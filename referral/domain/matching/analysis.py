@@ -341,15 +341,20 @@ def _spelled_out(text: str, acronyms: dict[str, str] | None = None) -> str:
 
 def whole_request(needs: str, w: Weights) -> str:
     """The request as one text, without the clauses that rule something out ("we already have a
-    website"): long requests are read by the model as a whole, the way a colleague reads them.
+    website") and, beside a main need, without what is mentioned in passing: long requests are
+    read by the model as a whole, the way a colleague reads them.
 
     >>> whole_request("We already have a website. We need a bookkeeper", Weights())
     'We need a bookkeeper'
     >>> whole_request("The books are a mess. We need a bookkeeper", Weights())
     'The books are a mess. We need a bookkeeper.'
+    >>> whole_request("The urgent part is the bookkeeping; we also want a new logo.", Weights())
+    'The urgent part is the bookkeeping'
     """
     found = clauses(needs, w.clauses)
     kept = [c for c in found if c.kind != "negated"] or found
+    if any(c.kind == "primary" for c in kept):  # what is mentioned in passing beside the main need
+        kept = [c for c in kept if c.kind != "secondary"]
     if len(kept) == 1:  # the clause itself, which is embedded anyway
         return kept[0].text
     return " ".join(c.text + "." for c in kept)
