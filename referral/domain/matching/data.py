@@ -146,8 +146,10 @@ class Weights:
         A word shared with a specialty counts fully when the specialty's weighted cosine with the
         request reaches ``gate_high``, ``gate_min`` of it at ``gate_low`` or below, linear between.
     fit_low, fit_high : float
-        The clientele score counts not at all below a best-specialty cosine of ``fit_low``, fully
-        from ``fit_high``: serving restaurants does not make an interior designer a web designer.
+        The clientele score counts not at all while the colleague's work is further from the work
+        asked for than a cosine of ``fit_low``, fully from ``fit_high``, by the closer of their best
+        specialty and their specialties read together against the whole request: serving
+        restaurants does not make an interior designer a web designer.
     search_floor : float
         ``semantic_floor`` for the directory search and the network filter (:meth:`MatchIndex.search`).
     request : float

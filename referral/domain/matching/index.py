@@ -642,12 +642,13 @@ class MatchIndex:
         if m is None:
             total = spec[rows] + w.clientele * cli
         else:
-            total = spec[rows] + w.semantic * _ramp(ss[rows], w) + w.clientele * _fit(ss[rows], w) * (
+            fit = _fit(ss[rows], whole[rows], w)
+            total = spec[rows] + w.semantic * _ramp(ss[rows], w) + w.clientele * fit * (
                 cli + w.semantic_clientele * _ramp(m.cli_scores[self._cli_phr[rows]], w))
         points = w.text_points * (1.0 - np.exp(-total / w.scale))
         if m is not None:
             cli_row = self._cli_phr[rows]
-            points += w.text_points * (w.request * whole[rows] + w.request_clientele * _fit(ss[rows], w) * m.whole[cli_row])
+            points += w.text_points * (w.request * whole[rows] + w.request_clientele * fit * m.whole[cli_row])
             points /= 1.0 + w.request + w.request_clientele
         points += self._soft_points(rows, ctx, open_now, near)
         if rows.size > limit:

@@ -80,10 +80,13 @@ def _gate(x, w: Weights):
     return np.clip((x - w.gate_low) / (w.gate_high - w.gate_low), w.gate_min, 1.0)
 
 
-def _fit(x, w: Weights):
-    """How much whom a colleague serves may count, from how close their best specialty is to the
-    work asked for (works on arrays): the clientele decides between people who do the work."""
-    return np.clip((x - w.fit_low) / (w.fit_high - w.fit_low), 0.0, 1.0)
+def _fit(ss, whole, w: Weights):
+    """How much whom a colleague serves may count, from how close their work is to the work asked
+    for, by the closer of two readings: their best specialty (``ss``) or their specialties read
+    together against the whole request (``whole``); works on arrays. The clientele decides
+    between people who do the work: a speech therapist for adults after a stroke, whose
+    "aphasia therapy" is far from "his words come out jumbled" but whose profile as a whole is not."""
+    return np.clip((np.maximum(ss, whole) - w.fit_low) / (w.fit_high - w.fit_low), 0.0, 1.0)
 
 
 def _sense(doc: _Doc, query: _Query, spec_ids: tuple[int, ...], w: Weights):
@@ -166,7 +169,7 @@ def _closeness(r: _Scored):
 def _text_points(r: _Scored, w: Weights, with_meaning: bool) -> float:
     work = float(_ramp(r.ss, w))
     # whom they serve decides between colleagues who do the work; it never makes up for the work
-    fit = float(_fit(r.ss, w)) if with_meaning else 1.0
+    fit = float(_fit(r.ss, r.whole, w)) if with_meaning else 1.0
     total = r.s + w.semantic * work + w.clientele * fit * (r.c + w.semantic_clientele * float(_ramp(r.sc, w)))
     parts = 1.0 - math.exp(-total / w.scale)
     if not with_meaning:
