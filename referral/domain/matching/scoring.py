@@ -85,7 +85,12 @@ def _fit(ss, whole, w: Weights):
     for, by the closer of two readings: their best specialty (``ss``) or their specialties read
     together against the whole request (``whole``); works on arrays. The clientele decides
     between people who do the work: a speech therapist for adults after a stroke, whose
-    "aphasia therapy" is far from "his words come out jumbled" but whose profile as a whole is not."""
+    "aphasia therapy" is far from "his words come out jumbled" but whose profile as a whole is not.
+
+    >>> w = Weights()
+    >>> float(_fit(0.2, 0.2, w)), float(_fit(0.2, 0.4, w)), float(_fit(0.4, 0.2, w))
+    (0.0, 1.0, 1.0)
+    """
     return np.clip((np.maximum(ss, whole) - w.fit_low) / (w.fit_high - w.fit_low), 0.0, 1.0)
 
 
