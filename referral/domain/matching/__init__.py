@@ -38,8 +38,10 @@ the request's clauses and the work they ask for (max-sim, which also gates ``S``
 colleague's specialties read together (the mean of their vectors) and target clientele against
 the whole request (``Weights.request``, ``Weights.request_clientele``). A colleague is a
 candidate when the mean of the two specialty readings reaches ``Weights.semantic_floor``, or
-``Weights.lexical_floor`` with ``S`` at ``Weights.min_relevance``; without the model, when ``S``
-reaches ``Weights.min_relevance``. So an unrelated network yields ``[]``. Text points ``text_points * (1 - exp(-(S + w*C) / scale))``
+``Weights.lexical_floor`` with ``S`` at ``Weights.min_relevance``; once an eligible colleague
+fits so, ``Weights.lexical_floor`` alone is enough for the others (the floors decide whether the
+network serves the request, then its neighbouring specialists are listed too, said to be loosely
+related); without the model, when ``S`` reaches ``Weights.min_relevance``. So an unrelated network yields ``[]``. Text points ``text_points * (1 - exp(-(S + w*C) / scale))``
 (at most 92) are followed by small soft points (known directly, a mutual colleague, spare
 capacity, clients sent to the member before, same place as the client; at most 8) for a score
 from 0 to 100, ties broken by colleague id. Hard rules (:func:`hard_rule`) exclude, never
