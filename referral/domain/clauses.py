@@ -89,6 +89,8 @@ _ASKING = re.compile(
 
 
 _ANAPHORA = re.compile(r"^(?:but |and |so )?(?:that|this|which|it)\b", re.IGNORECASE)
+# "so I'm not after any of that", "we don't need either of those": a negation of what was just said
+_BACK = re.compile(r"\b(?:any|none|all|either|neither|both) of (?:that|this|those|these|them|it)\b", re.IGNORECASE)
 
 
 _LIKE = re.compile(r"\b(?:like|as if|as though)\s+\w+\s*$", re.IGNORECASE)
@@ -131,11 +133,15 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
     """The clauses of a request with their weights, in order; blank text gives ``[]``.
 
     A request of one clause counts fully whatever it says (nothing else could be the need),
-    unless it is negated. A short clause about the one before it gives it its weight:
+    unless it is negated. A short clause about the one before it gives it its weight, and a short
+    negation of it ("not after any of that") rules it out:
 
     >>> [c.kind for c in clauses("My pipeline is a mess, so that's what I need help with first. "
     ...                          "Someone for LinkedIn posts would be nice too.")]
     ['primary', 'primary', 'secondary']
+    >>> [c.kind for c in clauses("The gas safety and the EPC are done, so I'm not after any of that. "
+    ...                          "I need a fire risk assessment.")]
+    ['negated', 'negated', 'asking']
     """
     out = []
     for sentence in sentences(text):
@@ -147,7 +153,10 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
     for i in range(1, len(out)):
         # "That's the priority." / "but that's later" / "so that's what I need help with first": a
         # short clause about the one before it
-        if out[i].kind in ("primary", "secondary") and _ANAPHORA.match(out[i].text) and len(tokenize(out[i].text)) <= 9:
+        short = len(tokenize(out[i].text)) <= 9
+        if out[i].kind in ("primary", "secondary") and _ANAPHORA.match(out[i].text) and short:
+            out[i - 1] = Clause(out[i - 1].text, out[i].weight, out[i].kind)
+        elif out[i].kind == "negated" and _BACK.search(out[i].text) and short:
             out[i - 1] = Clause(out[i - 1].text, out[i].weight, out[i].kind)
     if len(out) == 1 and out[0].kind != "negated":
         out[0] = Clause(out[0].text, 1.0, out[0].kind)
