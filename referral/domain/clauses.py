@@ -89,7 +89,8 @@ _ASKING = re.compile(
 
 
 _ANAPHORA = re.compile(r"^(?:but |and |so )?(?:that|this|which|it)\b", re.IGNORECASE)
-# "so I'm not after any of that", "we don't need either of those": a negation of what was just said
+# "so I'm not after any of that", "we don't need either of those" (or "so that side is fine"): a
+# negation of what was just said
 _BACK = re.compile(r"\b(?:any|none|all|either|neither|both) of (?:that|this|those|these|them|it)\b", re.IGNORECASE)
 
 
@@ -142,6 +143,8 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
     >>> [c.kind for c in clauses("The gas safety and the EPC are done, so I'm not after any of that. "
     ...                          "I need a fire risk assessment.")]
     ['negated', 'negated', 'asking']
+    >>> [c.kind for c in clauses("My sister looks after our Instagram, so that side is fine. I need help with payroll.")]
+    ['negated', 'negated', 'asking']
     """
     out = []
     for sentence in sentences(text):
@@ -156,7 +159,7 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
         short = len(tokenize(out[i].text)) <= 9
         if out[i].kind in ("primary", "secondary") and _ANAPHORA.match(out[i].text) and short:
             out[i - 1] = Clause(out[i - 1].text, out[i].weight, out[i].kind)
-        elif out[i].kind == "negated" and _BACK.search(out[i].text) and short:
+        elif out[i].kind == "negated" and (_BACK.search(out[i].text) or _ANAPHORA.match(out[i].text)) and short:
             out[i - 1] = Clause(out[i - 1].text, out[i].weight, out[i].kind)
     if len(out) == 1 and out[0].kind != "negated":
         out[0] = Clause(out[0].text, 1.0, out[0].kind)
