@@ -403,6 +403,8 @@ _RELATIONS = (
     (re.compile(r"\bour (?:staff|employees|workers|team members)\b", re.IGNORECASE), "employer"),
     (re.compile(r"\bmy (?:landlord|letting agent)\b", re.IGNORECASE), "tenant"),
     (re.compile(r"\bmy (?:tenant|tenants)\b", re.IGNORECASE), "landlord"),
+    (re.compile(r"\bmy (?:husband|wife|partner|fianc[ée]e?|boyfriend|girlfriend) and I\b|"
+                r"\b(?:me|I) and my (?:husband|wife|partner|fianc[ée]e?|boyfriend|girlfriend)\b", re.IGNORECASE), "couple"),
 )
 
 
@@ -415,6 +417,8 @@ def self_description(needs: str) -> str:
     ''
     >>> self_description("For two years my boss has paid me cash, no payslips")
     'employee'
+    >>> self_description("My wife and I keep arguing about money")
+    'couple'
     """
     found = []
     for m in _SELF.finditer(needs):
