@@ -156,11 +156,10 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
     for i in range(1, len(out)):
         # "That's the priority." / "but that's later" / "so that's what I need help with first": a
         # short clause about the one before it
-        short = len(tokenize(out[i].text)) <= 9
-        if out[i].kind in ("primary", "secondary") and _ANAPHORA.match(out[i].text) and short:
-            out[i - 1] = Clause(out[i - 1].text, out[i].weight, out[i].kind)
-        elif out[i].kind == "negated" and (_BACK.search(out[i].text) or _ANAPHORA.match(out[i].text)) and short:
-            out[i - 1] = Clause(out[i - 1].text, out[i].weight, out[i].kind)
+        text, kind = out[i].text, out[i].kind
+        refers_back = _ANAPHORA.match(text) or (kind == "negated" and _BACK.search(text))
+        if kind in ("primary", "secondary", "negated") and refers_back and len(tokenize(text)) <= 9:
+            out[i - 1] = Clause(out[i - 1].text, out[i].weight, kind)
     if len(out) == 1 and out[0].kind != "negated":
         out[0] = Clause(out[0].text, 1.0, out[0].kind)
     if out and all(c.kind == "negated" for c in out):  # nothing but negations: they still say the topic
