@@ -6,7 +6,8 @@ from it, so they share its read-only pages (copy-on-write; ``gc.freeze`` keeps t
 collector from writing to them) and start with the index in hand. Before each fork the
 master catches up with the change log, so a worker started later (recycled after
 ``max_requests``, or added with TTIN) is as current as one started at boot; each worker
-then applies what changed between the fork and its first request, still before it serves.
+then applies what changed between the fork and its first request and opens its own session of
+the sentence model, still before it serves.
 
 No request ever builds the index: the log shows one "network state loaded in full" line,
 from the master, per start.
@@ -39,8 +40,12 @@ def pre_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Apply what changed since the fork before the first request."""
+    """Apply what changed since the fork, and open this worker's model session (ONNX Runtime
+    sessions do not cross ``fork``), before the first request."""
+    from referral.adapters.embedding import shared_encoder
+
     _services(worker.wsgi).warm_up()
+    shared_encoder().warm()
 
 # One-time answer tokens in links are masked in the access log (web/security.py).
 logger_class = "web.security.TokenMaskingLogger"

@@ -40,7 +40,7 @@ class Services:
         The web server calls it before a worker takes traffic (``gunicorn.conf.py``); without it,
         the first request loads them.
         """
-        shared_encoder()  # the sentence model: loaded in the master, its weights are shared with every worker
+        shared_encoder()  # the sentence model: loaded (and its graph written) once in the master; each worker opens its own session
         with self.uow().reading() as uow:
             self.match_state.refresh(uow.session, self.clock())
 
