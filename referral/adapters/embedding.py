@@ -57,8 +57,8 @@ def _model_zip() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model.zip"
 
 
-def _graph(w: dict[str, np.ndarray]) -> bytes:
-    """The encoder as a serialised ONNX model over packed tokens.
+def _graph(w: dict[str, np.ndarray]) -> tuple[bytes, dict[str, np.ndarray]]:
+    """The encoder as a serialised ONNX model over packed tokens, and its constants by name.
 
     Inputs: ``ids`` and ``positions`` (int64, one per token of every text, one after another)
     and ``mask`` (float32, tokens x tokens: 0 within a text, -1e9 across texts). Output:
@@ -68,10 +68,12 @@ def _graph(w: dict[str, np.ndarray]) -> bytes:
 
     d = DIM // _HEADS
     constants: list = []
+    arrays: dict[str, np.ndarray] = {}
     nodes: list = []
 
     def const(name: str, array: np.ndarray) -> str:
-        constants.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        arrays[name] = np.ascontiguousarray(array)
+        constants.append(numpy_helper.from_array(arrays[name], name))
         return name
 
     def op(kind: str, inputs: list[str], name: str, **attrs) -> str:
@@ -118,7 +120,7 @@ def _graph(w: dict[str, np.ndarray]) -> bytes:
          helper.make_tensor_value_info("positions", TensorProto.INT64, ["T"]),
          helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["T", "T"])],
         [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["T", DIM])], constants)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]).SerializeToString()
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)]).SerializeToString(), arrays
 
 
 class Encoder:
@@ -149,15 +151,16 @@ class Encoder:
             self._tokenizer = Tokenizer.from_str(z.read("tokenizer.json").decode("utf-8"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._model = _graph({k: v.astype(np.float32) for k, v in weights.items() if v.dtype != np.int64})
-        self._sessions: dict[int, object] = {}  # process id -> its ONNX Runtime session
+        self._model, self._constants = _graph({k: v.astype(np.float32) for k, v in weights.items()
+                                               if v.dtype != np.int64})
+        self._sessions: dict[int, tuple] = {}  # process id -> its ONNX Runtime session (and what it reads)
         self._lock = threading.Lock()
 
     def _session(self):
         """This process's session, opened on first use: a session must not cross ``fork``."""
         pid = os.getpid()
-        session = self._sessions.get(pid)
-        if session is None:
+        opened = self._sessions.get(pid)
+        if opened is None:
             import onnxruntime
 
             options = onnxruntime.SessionOptions()
@@ -165,13 +168,18 @@ class Encoder:
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
+            # the session reads the weights where they are (arrays made before a fork, so shared
+            # by every worker) instead of copying the graph's: 25 MB of its own instead of 75
+            values = [onnxruntime.OrtValue.ortvalue_from_numpy(a) for a in self._constants.values()]
+            for name, value in zip(self._constants, values):
+                options.add_initializer(name, value)
             with self._lock:
-                session = self._sessions.get(pid)
-                if session is None:
+                opened = self._sessions.get(pid)
+                if opened is None:
                     session = onnxruntime.InferenceSession(self._model, options, providers=["CPUExecutionProvider"])
                     # a parent's session stays in the map, unused and never destroyed here
-                    self._sessions[pid] = session
-        return session
+                    opened = self._sessions[pid] = (session, values)
+        return opened[0]
 
     def warm(self) -> None:
         """Open this process's session now (a web worker, before it takes traffic)."""
