@@ -569,7 +569,7 @@ class MatchIndex:
         first = int(rows[np.argmax(close[rows])])
         if _served([self._exact(first, query)], self.weights):
             return True
-        return _served([self._exact(row, query) for row in rows.tolist() if row != first], self.weights)
+        return _served((self._exact(row, query) for row in rows.tolist() if row != first), self.weights)
 
     def search(self, text: str) -> list[int]:
         """Colleague ids whose specialties fit ``text`` by the same reading as ranking (typos,

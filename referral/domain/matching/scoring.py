@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,7 +156,7 @@ def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None, served: bool 
     return (close >= w.semantic_floor) | (((s >= w.min_relevance) | served) & (close >= w.lexical_floor))
 
 
-def _served(scored: list[_Scored], w: Weights) -> bool:
+def _served(scored: Iterable[_Scored], w: Weights) -> bool:
     """Whether the network clearly serves the request: an eligible colleague fits by the strict
     tests of :func:`_relevant` (close in meaning, or a shared word and loosely related). The floor
     decides whether anyone fits; once someone does, everyone loosely related is shown beside them:
