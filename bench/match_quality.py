@@ -121,7 +121,8 @@ def main() -> int:
     print(f"\nmatch-quality: n={n} top1={t1 / n:.2f} top3={t3 / n:.2f} forbidden={fb}")
     if args.nofit:
         requests = json.loads(Path(args.nofit).read_text(encoding="utf-8"))
-        served = [r for r in requests if index.rank(ClientNeed(r["needs"], r.get("industry") or ""), ctx({"request": {"reasons": []}}), 3)]
+        plain = MatchContext(0, frozenset(), today, {}, graph=graph)
+        served = [r for r in requests if index.rank(ClientNeed(r["needs"], r.get("industry") or ""), plain, 3)]
         print(f"match-quality: {len(served)} of {len(requests)} requests nobody can serve got candidates")
         for r in served[: args.show]:
             print(f"  {r['needs'][:90]}")
