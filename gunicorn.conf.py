@@ -46,6 +46,7 @@ def post_worker_init(worker):
 
     _services(worker.wsgi).warm_up()
     shared_encoder().warm()
+    worker.log.info("Worker ready to serve (pid: %s)", worker.pid)
 
 # One-time answer tokens in links are masked in the access log (web/security.py).
 logger_class = "web.security.TokenMaskingLogger"

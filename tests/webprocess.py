@@ -9,6 +9,7 @@ gunicorn wrote (its error log and the access log).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -67,9 +68,13 @@ class WebProcess:
         return [int(p) for p in path.read_text().split()] if path.exists() else []
 
     def wait_for_workers(self, n: int, gone: int | None = None, timeout: float = 60) -> list[int]:
-        """The ids of ``n`` running workers, once there are (and worker ``gone`` has been replaced)."""
+        """The ids of ``n`` workers ready to serve, once there are (and worker ``gone`` has been replaced).
+
+        A worker is ready once gunicorn's ``post_worker_init`` has logged it: until then it
+        exists but takes no request, and another worker answers them all."""
         deadline = time.monotonic() + timeout
-        while len(pids := self.workers()) != n or gone in pids or "Booting worker" not in self.log():
+        while (len(pids := self.workers()) != n or gone in pids
+               or not set(pids) <= {int(p) for p in re.findall(r"Worker ready to serve \(pid: (\d+)\)", self.log())}):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{len(pids)} workers instead of {n}:\n{self.log()[-3000:]}")
             time.sleep(0.05)
