@@ -15,7 +15,9 @@ acts for one member, or for none (the operator). A row that would change a recor
 manage (a member's own record, or one another member added), lower a capacity below the
 colleague's open offers, or touch a removed colleague is reported on its line and left out;
 the rest of the batch is stored. A row equal to what is stored changes nothing and is counted
-unchanged, whoever manages it.
+unchanged, whoever manages it. On PostgreSQL a colleague can be added through the API between a
+batch's look-up and its write (the look-up locks only the rows that exist): the upsert updates
+only rows it looked up, so that record stays as the member typed it and the line is reported.
 
 Text the database cannot store (PostgreSQL refuses NUL) is refused per row by the schema
 before the batch is written (``referral/domain/clean.py``), so one such row never costs the
@@ -30,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import any_, bindparam, column, func, select, table
+from sqlalchemy import Integer, any_, bindparam, column, func, select, table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from referral.adapters import orm
@@ -48,6 +50,8 @@ _WRITTEN = (*_COMPARED, "added_by_id", "created_at", "updated_at")
 _JSON = {"specialties", "dealbreakers"}
 _READ = (*(C.c[k] for k in _COMPARED), C.c.id, C.c.added_by_id, C.c.removed_at)  # what a batch needs of a stored row
 _compared = operator.itemgetter(*_COMPARED)  # a row's compared values, in the order of _READ
+ADDED_MEANWHILE = ("email: a colleague with this email was added to the network while the import ran, so the "
+                   "import leaves their record as it is")
 NOT_YOURS = ("a member manages this colleague's record (their own, or one they added), so the import "
              "leaves it as it is")
 
@@ -67,14 +71,18 @@ def _stored(fields: dict, added_by_id: int | None, now: datetime) -> dict:
     return {**fields, "added_by_id": added_by_id, "created_at": now, "updated_at": now}
 
 
-def _upsert_statement(dialect, source=None):
+def _upsert_statement(dialect, known: list[int] | None, source=None):
+    """Insert, or update the stored row of the same email; with ``known`` (PostgreSQL), only if
+    it is one the batch looked up (locked since): a row someone else stored after the look-up is
+    left as it is, since the ownership model was never checked against it."""
     stmt = dialect.insert(C)
     if source is not None:
         stmt = stmt.from_select(list(_WRITTEN), source)
     # a row that exists keeps its creator and creation date
     return stmt.on_conflict_do_update(
         index_elements=[C.c.email],
-        set_={k: stmt.excluded[k] for k in (*_COMPARED, "updated_at") if k != "email"})
+        set_={k: stmt.excluded[k] for k in (*_COMPARED, "updated_at") if k != "email"},
+        where=None if known is None else C.c.id == any_(bindparam("known", known, type_=postgresql.ARRAY(Integer))))
 
 
 def _with_email_in(session, emails: list[str]):
@@ -85,18 +93,21 @@ def _with_email_in(session, emails: list[str]):
     return C.c.email.in_(select(column("value")).select_from(func.json_each(bindparam("emails", json.dumps(emails)))))
 
 
-def _upsert(session, rows: list[dict]) -> list[int]:
-    """Insert new rows, update existing ones (by email); their ids."""
+def _upsert(session, rows: list[dict], known: list[int]) -> dict[str, int]:
+    """Insert new rows, update the existing ones in ``known`` (by email); the written rows' ids by email."""
     if session.get_bind().dialect.name == "postgresql":
-        return _upsert_by_copy(session, rows)
+        return _upsert_by_copy(session, rows, known)
+    # SQLite: the batch's transaction has held the write lock since its look-up (BEGIN IMMEDIATE),
+    # so nobody else stored a row in between
     conn = session.connection()
-    compiled = _upsert_statement(sqlite).compile(dialect=conn.dialect, column_keys=list(_WRITTEN))
+    compiled = _upsert_statement(sqlite, None).compile(dialect=conn.dialect, column_keys=list(_WRITTEN))
     # the driver's executemany, given values as the columns' types store them: SQLAlchemy's own
     # per-row parameter handling took longer than SQLite's work
     keys = list(compiled.positiontup or ())
     convert = {i: f for i, k in enumerate(keys) if (f := C.c[k].type.bind_processor(conn.dialect))}
     conn.exec_driver_sql(str(compiled), _values(rows, keys, convert))
-    return list(session.scalars(select(C.c.id).where(_with_email_in(session, [r["email"] for r in rows]))))
+    return {email: id_ for email, id_ in
+            session.execute(select(C.c.email, C.c.id).where(_with_email_in(session, [r["email"] for r in rows])))}
 
 
 def _values(rows: list[dict], keys, convert: dict[int, Callable]) -> list[tuple]:
@@ -111,7 +122,7 @@ def _values(rows: list[dict], keys, convert: dict[int, Callable]) -> list[tuple]
     return out
 
 
-def _upsert_by_copy(session, rows: list[dict]) -> list[int]:
+def _upsert_by_copy(session, rows: list[dict], known: list[int]) -> dict[str, int]:
     """PostgreSQL: ``COPY`` the rows into a temporary table (dropped at commit), upsert from it."""
     names = ", ".join(_WRITTEN)
     to_json = session.get_bind().dialect._json_serializer  # the engine's, so stored JSON reads the same
@@ -122,7 +133,8 @@ def _upsert_by_copy(session, rows: list[dict]) -> list[int]:
             for values in _values(rows, _WRITTEN, {i: to_json for i, k in enumerate(_WRITTEN) if k in _JSON}):
                 copy.write_row(values)
     staged = table("import_batch", *(column(k) for k in _WRITTEN))
-    return list(session.scalars(_upsert_statement(postgresql, select(staged)).returning(C.c.id)))
+    return {email: id_ for email, id_ in
+            session.execute(_upsert_statement(postgresql, known, select(staged)).returning(C.c.email, C.c.id))}
 
 
 def _refusal(old, row: dict, me: int | None, members: set[int], open_offers: dict[int, int]) -> str | None:
@@ -166,7 +178,7 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
             report.unchanged += len(pending) - len(changed)
             ids = [old.id for _, _, old in changed if old is not None]
             members, open_offers = _owners_and_offers(s, ids) if ids else (set(), {})
-            writes: list[dict] = []
+            writes: list[tuple[int, dict]] = []
             for line, row, old in changed:
                 reason = _refusal(old, row, me, members, open_offers) if old is not None else None
                 if reason:
@@ -174,10 +186,16 @@ def import_colleagues(uow: UnitOfWork, member_id: int | None, rows: Iterable[tup
                     continue
                 report.created += old is None
                 report.updated += old is not None
-                writes.append(row)
+                writes.append((line, row))
             if writes:
-                uow.record_change("colleague", _upsert(s, writes))
-                store_vectors(s, writes, known=embedded)  # only phrases new to the network are embedded
+                written = _upsert(s, [row for _, row in writes], ids)
+                for line, row in writes:
+                    if row["email"] not in written:  # added by someone else since the look-up
+                        report.created -= 1
+                        report.rejected.append((line, ADDED_MEANWHILE))
+                uow.record_change("colleague", written.values())
+                # only phrases new to the network are embedded
+                store_vectors(s, [row for _, row in writes if row["email"] in written], known=embedded)
             uow.commit()
         progress(len(pending))
         pending.clear()

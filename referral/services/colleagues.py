@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from referral.adapters import orm
 from referral.adapters import outbox as outbox_table
@@ -33,6 +34,15 @@ def _holder_of(uow: UnitOfWork, email: str, except_id: int | None = None) -> Col
     if except_id is not None:
         q = q.where(C.c.id != except_id)
     return uow.session.scalar(q)
+
+
+def _flush_email(session) -> None:
+    """Write a new or changed colleague; an email another request stored since the look-up
+    (PostgreSQL lets both look up at once; the unique index decides) is ``Invalid``, not a 500."""
+    try:
+        session.flush()
+    except IntegrityError as err:
+        raise Invalid({"email": [TAKEN]}) from err
 
 
 def _is_member(session, colleague_id: int) -> bool:
@@ -77,7 +87,7 @@ def add_colleague(uow: UnitOfWork, member_id: int, fields: dict, now: datetime) 
         if colleague is None:
             colleague = Colleague(**fields, added_by_id=adder, now=now)
             uow.session.add(colleague)
-            uow.session.flush()
+            _flush_email(uow.session)
         else:
             colleague.update(now, **fields)
             colleague.added_by_id, colleague.removed_at = adder, None
@@ -106,6 +116,7 @@ def edit_colleague(uow: UnitOfWork, settings: Settings, member_id: int, colleagu
             raise Conflict(" ".join(m for ms in refused.values() for m in ms), refused)
         old_email = colleague.email
         if colleague.update(now, **fields):
+            _flush_email(s)
             store_vectors(s, [colleague])
             if colleague.email != old_email:
                 _tell_members_of_new_email(s, settings, colleague, old_email, member_id, now)

@@ -3,6 +3,7 @@
 import re
 import textwrap
 
+import pytest
 from sqlalchemy import inspect
 
 from referral.adapters import migrate
@@ -180,6 +181,31 @@ def test_an_operator_import_leaves_records_members_manage_as_they_are_and_names_
     listing = {c["email"]: c for c in client.get("/api/colleagues", headers=member.headers).get_json()}
     assert listing["ana@example.org"]["capacity"] == 3 and "tom@example.org" in listing
     assert listing["maya@example.com"]["name"] == "Maya Brenner"
+
+
+@pytest.mark.postgres  # on SQLite a batch holds the write lock from its look-up to its commit
+def test_a_colleague_added_while_an_import_batch_runs_keeps_what_the_member_typed_and_the_line_is_named(
+        runner, client, member, tmp_path, monkeypatch):
+    from referral.services import colleague_import
+    real_upsert = colleague_import._upsert
+    answers = []
+
+    def member_adds_meanwhile(session, rows, known):
+        """The member adds Ana in the directory after the batch looked her email up, before it writes."""
+        answers.append(client.post("/api/colleagues", headers=member.headers, json={
+            "name": "Ana Ruiz", "email": "ana@example.org", "specialties": ["payroll"], "capacity": 2}))
+        return real_upsert(session, rows, known)
+
+    monkeypatch.setattr(colleague_import, "_upsert", member_adds_meanwhile)
+    out = import_text(runner, tmp_path, "name,email,specialties,capacity\n"
+                      "Someone Else,ana@example.org,tax,9\nTom Park,tom@example.org,tax,2\n")
+    assert answers[0].status_code == 201, answers[0].get_json()
+    assert "1 created, 0 updated, 0 unchanged, 1 rejected" in out, out
+    assert "line 2: email: a colleague with this email was added to the network while the import ran" in out
+    listing = {c["email"]: c for c in client.get("/api/colleagues", headers=member.headers).get_json()}
+    ana = listing["ana@example.org"]
+    assert (ana["name"], ana["specialties"], ana["capacity"]) == ("Ana Ruiz", ["payroll"], 2)
+    assert "tom@example.org" in listing
 
 
 def test_an_import_for_a_member_changes_only_what_they_manage_and_the_colleagues_it_adds_are_theirs(

@@ -64,6 +64,36 @@ def test_an_email_is_unique_in_the_network(client, member, make_colleague):
     assert r.status_code == 422 and "email" in r.get_json()["errors"]["json"]
 
 
+@pytest.mark.postgres  # on SQLite the first writer holds the lock from its look-up to its commit
+@pytest.mark.parametrize("second", ["adds", "changes an email to"])
+def test_two_members_storing_one_email_at_the_same_moment_get_201_and_a_named_422_not_a_500(
+        client, member, make_member, make_colleague, monkeypatch, second):
+    from referral.services import colleagues
+    otto = make_member(name="Otto Lind", email="otto@example.com")
+    bo = make_colleague(by=otto, name="Bo Berg", email="bo@example.org")
+    real_holder = colleagues._holder_of
+
+    def maya_stores_ana_meanwhile(uow, email, except_id=None):
+        """Otto's look-up finds the email free; Maya adds Ana with it before Otto writes."""
+        holder = real_holder(uow, email, except_id)
+        monkeypatch.setattr(colleagues, "_holder_of", real_holder)  # Maya's own request looks up as usual
+        first.append(client.post("/api/colleagues", headers=member.headers, json={
+            "name": "Ana Ruiz", "email": "ana@example.org", "specialties": ["payroll"]}))
+        return holder
+
+    first: list = []
+    monkeypatch.setattr(colleagues, "_holder_of", maya_stores_ana_meanwhile)
+    if second == "adds":
+        r = client.post("/api/colleagues", headers=otto.headers, json={
+            "name": "Ana R.", "email": "ana@example.org", "specialties": ["tax"]})
+    else:
+        r = client.patch(f"/api/colleagues/{bo['id']}", headers=otto.headers, json={"email": "ana@example.org"})
+    assert first[0].status_code == 201
+    assert r.status_code == 422 and "email" in r.get_json()["errors"]["json"], r.get_json()
+    listing = {c["email"]: c for c in client.get("/api/colleagues", headers=member.headers).get_json()}
+    assert listing["ana@example.org"]["name"] == "Ana Ruiz" and "bo@example.org" in listing
+
+
 def test_requests_without_a_valid_token_answer_401(client, member):
     assert client.get("/api/colleagues").status_code == 401
     assert client.get("/api/colleagues", headers={"Authorization": "Bearer nope"}).status_code == 401
