@@ -228,6 +228,13 @@ def smtp():
     inbox.down()
 
 
+def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The first match of ``pattern`` in ``text``; fails the test, showing the text, when there is none."""
+    match = re.search(pattern, text, flags)
+    assert match is not None, f"{pattern!r} is not in:\n{text}"
+    return match
+
+
 def text_of(msg) -> str:
     return msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import text_of
+from tests.conftest import found, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ def test_a_member_bows_out_with_a_second_read_and_looks_back(page, new_context, 
     review.get_by_role("button", name="Ask for a second read").click()
     expect(page.locator("#letter-waits")).to_be_visible()
     assert runner.invoke(args=["outbox", "work", "--once"]).exit_code == 0
-    link = re.search(r"^Read and answer:\n(\S+)$", text_of(smtp.one("rosa@example.net")), re.MULTILINE).group(1)
+    link = found(r"^Read and answer:\n(\S+)$", text_of(smtp.one("rosa@example.net")), re.MULTILINE).group(1)
 
     rosa = new_context().new_page()
     rosa.set_viewport_size({"width": width, "height": 900})

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import links_in, text_of
+from tests.conftest import found, links_in, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -173,7 +173,7 @@ def test_a_client_handed_to_a_new_colleague_is_accepted_by_email_and_one_comes_b
     journey.deliver_mail()
     smtp.one(ANA["email"], "Client details: Quentin Gallardo")
     told = smtp.one(MAYA["email"], "Ana Ruiz accepted Quentin Gallardo")
-    page.goto(re.search(rf"{re.escape(base)}/referrals/\d+", text_of(told))[0])
+    page.goto(found(rf"{re.escape(base)}/referrals/\d+", text_of(told))[0])
     expect(page.locator(".tag.status-accepted")).to_have_text("accepted")
     letter = page.locator("#letter")
     expect(letter.get_by_role("heading")).to_have_text("Your letter to Quentin Gallardo")

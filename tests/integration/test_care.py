@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import found, text_of
 from tests.integration.conftest import CLIENT
 
 
@@ -53,7 +53,7 @@ def post(client, member, path, body=None, code=200):
 
 
 def link_in(msg, label: str) -> str:
-    return re.search(rf"^{label}:\n(\S+)$", text_of(msg), re.MULTILINE).group(1).removeprefix("http://localhost:5000")
+    return found(rf"^{label}:\n(\S+)$", text_of(msg), re.MULTILINE).group(1).removeprefix("http://localhost:5000")
 
 
 # --- 1 and 2: the contract's terms, and what the member wants from ending it ---------------------

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import found, text_of
 from tests.integration.conftest import CLIENT
 
 
@@ -60,7 +60,7 @@ def test_every_practice_works_end_to_end_in_the_pages(client, member, login, smt
     assert "The letter waits for the second read" in page
 
     work()
-    link = re.search(r"^Read and answer:\n(\S+)$", text_of(smtp.one("rosa@example.net")), re.MULTILINE).group(1)
+    link = found(r"^Read and answer:\n(\S+)$", text_of(smtp.one("rosa@example.net")), re.MULTILINE).group(1)
     link = link.removeprefix("http://localhost:5000")
     client.post("/logout")  # the reviewer has no account
     assert CLIENT["email"] not in client.get(link).get_data(as_text=True)

@@ -1,6 +1,5 @@
 """The command line of the contract: member create, colleagues import, seed, db upgrade."""
 
-import re
 import textwrap
 
 import pytest
@@ -9,6 +8,7 @@ from sqlalchemy import inspect
 from referral.adapters import migrate
 from referral.adapters.db import make_engine
 from referral.adapters.orm import metadata
+from tests.conftest import found
 
 
 def test_member_create_prints_the_token_alone_on_the_last_line(runner, client):
@@ -99,7 +99,7 @@ def test_seed_loads_the_demo_network_once(runner, client):
     login = client.post("/login", data={"email": "hannah.whitfield@example.com", "password": "demo-pass-1"})
     assert login.status_code == 302
     listing = client.get("/colleagues/").get_data(as_text=True)
-    assert re.search(r"(\d+) in the network", listing) and int(re.search(r"(\d+) in the network", listing)[1]) >= 60
+    assert int(found(r"(\d+) in the network", listing)[1]) >= 60
     assert runner.invoke(args=["seed"]).exit_code != 0
     assert runner.invoke(args=["seed", "--if-empty"]).exit_code == 0
 

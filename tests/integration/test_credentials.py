@@ -1,12 +1,11 @@
 """Credentials can be withdrawn: logging out or changing the password ends saved cookies, API tokens
 are listed, revoked, rotated and expire, and passwords have a minimum length everywhere they are set."""
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from referral.adapters import orm
+from tests.conftest import found
 
 
 def test_a_saved_session_cookie_stops_working_after_logout(app, client, member, login):
@@ -121,7 +120,7 @@ def test_the_settings_page_shows_a_new_token_once_and_can_revoke_it(app, client,
     r = client.post("/settings/tokens", data={"name": "spreadsheet", "days": "90"})
     assert r.status_code == 201
     page = r.get_data(as_text=True)
-    token = re.search(r'<code class="token">([^<]+)</code>', page).group(1)
+    token = found(r'<code class="token">([^<]+)</code>', page).group(1)
     assert api_answers(client, token) == 200
     again = client.get("/settings/").get_data(as_text=True)
     assert "spreadsheet" in again and token not in again  # shown once only

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.conftest import found
+
 FORM = {
     "client.name": "Owen Pritchard", "client.email": "owen@example.co.uk", "client.phone": "07700 900123",
     "client.needs": "Monthly bookkeeping and payroll for a café.", "reasons": "late_payments",
@@ -19,7 +21,7 @@ def app(mail_app):
 
 
 def handoff_id_of(response) -> int:
-    return int(re.search(r"/handoffs/(\d+)$", response.headers["Location"])[1])
+    return int(found(r"/handoffs/(\d+)$", response.headers["Location"])[1])
 
 
 def test_an_empty_handoff_form_names_each_missing_field_in_the_services_words(client, member, login):
@@ -59,7 +61,7 @@ def test_the_fair_warning_may_not_give_the_client_away(client, member, login, di
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and 'id="tone-warnings"' in page
     assert f"“{excerpt}” is the client" in page
-    calmer = re.search(r'<q id="calmer">(.*?)</q>', page)[1]
+    calmer = found(r'<q id="calmer">(.*?)</q>', page)[1]
     assert excerpt not in calmer and "the client" in calmer.lower()
 
 
@@ -110,7 +112,7 @@ def test_without_a_mail_server_the_development_mail_page_has_working_answer_link
         client.post("/login", data={"email": member.email, "password": member.password})
         assert "the development mail page" in client.get("/mail").get_data(as_text=True)
         page = client.get("/dev/mail").get_data(as_text=True)
-        accept = re.search(r'<a href="http://localhost:5000(/offers/[^"]+)">', page)[1]
+        accept = found(r'<a href="http://localhost:5000(/offers/[^"]+)">', page)[1]
         assert "Fair warning" in client.get(accept).get_data(as_text=True)
     finally:
         dev.extensions["referral"].engine.dispose()
