@@ -70,7 +70,7 @@ def test_the_look_back_waits_for_the_end_and_needs_something_written():
     with pytest.raises(Invalid):
         h.record_retrospective(Retrospective(), ended=True, now=NOW)
     h.record_retrospective(Retrospective(warning_signs=("hostile",)), ended=True, now=NOW)
-    assert h.retrospective["warning_signs"] == ["hostile"]
+    assert h.retrospective is not None and h.retrospective["warning_signs"] == ["hostile"]
 
 
 def test_the_letter_is_sent_once():

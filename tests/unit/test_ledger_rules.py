@@ -86,7 +86,8 @@ def test_each_client_given_brings_at_most_one_back_through_the_network():
                Flow(3, CLEO, MAYA, at(2), return_path=(MAYA, BEN, CLEO))]
     assert link(history, Flow(4, CLEO, MAYA, at(3))) == Link()
     # ...but Ben may still repay Maya directly
-    assert earliest_outstanding(history, MAYA, BEN).id == 1
+    owed = earliest_outstanding(history, MAYA, BEN)
+    assert owed is not None and owed.id == 1
 
 
 def test_the_ledger_counts_given_received_returned_balance_and_owed():

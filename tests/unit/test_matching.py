@@ -276,7 +276,7 @@ def test_an_index_folding_many_edits_into_a_new_block_still_equals_the_brute_for
     monkeypatch.setattr(index_module, "_COMPACT_MIN", 2)  # fold after every few edits
     people = {p.id: p for p in NETWORK}
     index = MatchIndex(people.values())
-    edits = [make_profile(2, "bookkeeping", "payroll", target_clientele="cafés"), 9, 4,
+    edits: list[Profile | int] = [make_profile(2, "bookkeeping", "payroll", target_clientele="cafés"), 9, 4,
              make_profile(40, "search engine optimisation", "local SEO", target_clientele="restaurants"),
              make_profile(9, "employment law", "tribunal claims"), 1, make_profile(41, "bookkeeping")]
     for edit in edits:
@@ -351,7 +351,8 @@ def test_adding_capacity_never_lowers_a_colleague_rank(profiles, client, ctx, da
 @given(st.lists(st.one_of(profiles_st, st.integers(1, 30)), max_size=40), st.lists(st.tuples(clients_st, ctx_st),
                                                                                   min_size=1, max_size=3))
 def test_the_index_equals_the_brute_force_after_upserts_and_removes(operations, requests):
-    index, current = MatchIndex(), {}
+    index = MatchIndex()
+    current: dict[int, Profile] = {}
     for op in operations:
         _edit(index, current, op)
         for client, ctx in requests:

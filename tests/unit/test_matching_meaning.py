@@ -14,10 +14,11 @@ from referral.domain.matching import ClientNeed, MatchContext, MatchIndex, Profi
 
 SEED = Path(__file__).resolve().parents[2] / "seed_data" / "colleagues.csv"
 CTX = MatchContext(member_id=0, reasons=frozenset({"not_a_fit"}), today=date(2026, 12, 1), open_referrals={})
+Demo = tuple[list[Profile], MatchIndex]
 
 
 @pytest.fixture(scope="module")
-def demo():
+def demo() -> Demo:
     """The demo network as profiles (every colleague free and remote: only the text decides)."""
     with SEED.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -26,7 +27,7 @@ def demo():
     return profiles, MatchIndex(profiles, encoder=shared_encoder())
 
 
-def first(demo, **client) -> tuple[str, tuple[str, ...]]:
+def first(demo: Demo, **client: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     profiles, index = demo
     got = index.rank(ClientNeed(**client), CTX, 5)
     assert got == brute_force_rank(profiles, ClientNeed(**client), CTX, 5, encoder=shared_encoder())

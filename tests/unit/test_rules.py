@@ -23,7 +23,7 @@ TODAY = date(2026, 3, 2)
 MEMBER = 99
 
 # one situation per rule, where that rule (and no other) excludes colleague 1
-SITUATIONS = {
+SITUATIONS: dict[str | None, dict] = {
     None: {},
     "self": {"member": 1},
     "full": {"open": 2},
