@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.conftest import Clock, make_app
@@ -53,7 +54,7 @@ def serve(build):
 
     The port is bound before the app is built, so the app can know its own address (BASE_URL).
     """
-    served = []
+    served: list[Flask] = []  # filled once the app is built: the server's port comes first
     server = make_server("127.0.0.1", 0, lambda environ, start: served[0](environ, start), threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app = build(base_url)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict, Unpack
 
 import pytest
 
-from referral.domain.model import Fact, Handoff
-from tests.conftest import links_in, make_app
+from referral.domain.model import ContractTerm, Fact, Handoff
+from tests.conftest import Member, links_in, make_app
 
 CLIENT = {
     "name": "Quentin Gallardo",
@@ -21,13 +22,26 @@ CLIENT = {
 }
 
 
+class HandoffFields(TypedDict, total=False):
+    """The arguments of ``Handoff`` a test may set, with their types, so a wrong one fails lint."""
+
+    reasons: list[str]
+    facts: list[Fact]
+    disclosure: str
+    exit_strategy: str
+    finish_by: date | None
+    auto_cascade: bool
+    desired_outcomes: list[str] | None
+    outcome_note: str
+    contract_terms: list[ContractTerm] | None
+
+
 @pytest.fixture
 def make_handoff(app, clock):
     """``make_handoff(member, **overrides)``: a stored handoff's id (overrides: ``client={...}`` merges)."""
 
-    def make(member, **overrides) -> int:
-        client = {**CLIENT, **overrides.pop("client", {})}
-        fields = {
+    def make(member: Member, client: dict | None = None, **overrides: Unpack[HandoffFields]) -> int:
+        fields: HandoffFields = {
             "reasons": ["late_payments"],
             "facts": [Fact(date(2026, 10, 2), "Invoice 114 paid 41 days late")],
             "disclosure": "Pays every invoice about six weeks late, but always pays in the end.",
@@ -37,7 +51,7 @@ def make_handoff(app, clock):
         }
         fields.update(overrides)
         with app.extensions["referral"].uow() as uow:
-            handoff = Handoff(member.id, client, now=clock(), **fields)
+            handoff = Handoff(member.id, {**CLIENT, **(client or {})}, now=clock(), **fields)
             uow.session.add(handoff)
             uow.session.flush()
             handoff_id = handoff.id

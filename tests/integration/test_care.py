@@ -2,6 +2,7 @@
 and its reminders, the own firm, the look back and its lessons."""
 
 import re
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ def app(mail_app):
     return mail_app
 
 
-HANDOFF = {
+HANDOFF: dict[str, Any] = {  # a JSON body: its values differ in type by field
     "client": CLIENT,
     "reasons": ["late_payments", "scope_creep"],
     "facts": [{"date": "2026-09-01", "text": "Invoice 98 paid 35 days late"},

@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from referral.adapters import migrate, orm, outbox
-from referral.adapters.mailer import mailer_for
+from referral.adapters.mailer import SmtpMailer, mailer_for
 from referral.adapters.outbox import OutgoingMail
 from referral.services import delivery
 from referral.services.members import create_member
@@ -168,28 +168,16 @@ class TestAWorkerWhoseBatchOutlastsItsLease:
         def other_worker():
             delivery.work_once(svc.uow(), svc.settings, mailer_for(smtp.url), clock)
 
-        class SlowMailer:
+        class SlowMailer(SmtpMailer):
             """Each message takes two minutes to hand over; meanwhile other workers keep polling."""
 
-            sends_for_real = True
-
-            def __init__(self):
-                self.real = mailer_for(smtp.url)
-
-            def __enter__(self):
-                self.real.__enter__()
-                return self
-
-            def __exit__(self, *exc):
-                self.real.__exit__(*exc)
-
             def send(self, msg):
-                self.real.send(msg)
+                super().send(msg)
                 clock.advance(minutes=2)
                 if clock() > started + outbox.LEASE:
                     other_worker()
 
-        first = delivery.work_once(svc.uow(), svc.settings, SlowMailer(), clock)
+        first = delivery.work_once(svc.uow(), svc.settings, SlowMailer(smtp.url), clock)
         assert 0 < first.sent < 6  # it stopped before its lease ran out
         rest = [r for r in outbox_rows(app) if r.sent_at is None]
         assert rest and all(r.claimed_until is None for r in rest)  # and let go of the rest at once
@@ -297,7 +285,7 @@ class TestTheDatabaseBrieflyUnavailable:
         """The database goes away while the candidates are ranked: the 503 says nothing was saved, and it is so."""
         client, member = pg_app.test_client(), pg_member
         engine = pg_app.extensions["referral"].engine
-        cut = []
+        cut: list[str] = []
 
         @event.listens_for(engine, "before_cursor_execute")
         def _pull_the_plug(conn, cursor, statement, *args):

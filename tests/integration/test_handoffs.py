@@ -2,10 +2,11 @@
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 
-HANDOFF = {
+HANDOFF: dict[str, Any] = {  # a JSON body: its values differ in type by field
     "client": {"name": "Owen Pritchard", "email": "owen@example.co.uk", "industry": "restaurant",
                "location": "Leeds", "needs": "Someone to do our bookeeping and payroll every month"},
     "reasons": ["late_payments"],

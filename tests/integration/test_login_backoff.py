@@ -56,9 +56,14 @@ def test_a_pause_that_keeps_being_hit_grows_from_a_minute_to_an_hour(client, mem
 
 
 def test_an_unknown_email_takes_the_same_password_check_as_a_known_one(app, member, monkeypatch):
-    checked = []
+    checked: list[str] = []
     real = members.check_password
-    monkeypatch.setattr(members, "check_password", lambda stored, pw: checked.append(stored) or real(stored, pw))
+
+    def counted(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(members, "check_password", counted)
     uow = app.extensions["referral"].uow
     assert members.authenticate(uow(), "nobody@example.com", "guess-1") is None
     assert members.authenticate(uow(), member.email, "guess-1") is None

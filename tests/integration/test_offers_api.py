@@ -84,7 +84,7 @@ def test_auto_without_any_candidate_answers_409_with_a_reason(client, member, ma
     assert r.status_code == 409 and "No colleague can take this client" in r.get_json()["message"]
 
 
-RULES = {
+RULES: dict[str, tuple[dict[str, object], str]] = {
     "full": ({"capacity": 0}, "no free place"),
     "paused today": ({"paused_until": "2026-11-25"}, "takes no referrals until after 2026-11-25"),
     "dealbreaker": ({"dealbreakers": ["late_payments"]}, "does not take clients"),
