@@ -324,20 +324,20 @@ def main() -> int:
     print("| database | scenario | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | requests | non-2xx / errors "
           "| requests/s vs baseline |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        base = next(b for b in rows if b["backend"] == r["backend"] and "baseline" in b["scenario"])
-        print(f"| {r['backend']} | {r['scenario']} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} "
-              f"| {r['p90_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {r['requests']:,} | {r['errors']} "
-              f"| {r['rps'] / base['rps']:.2f}x |")
+    for row in rows:
+        base = next(b for b in rows if b["backend"] == row["backend"] and "baseline" in b["scenario"])
+        print(f"| {row['backend']} | {row['scenario']} | {row['rps']:.0f} | {row['p50_us'] / 1000:.1f} "
+              f"| {row['p90_us'] / 1000:.1f} | {row['p99_us'] / 1000:.1f} | {row['requests']:,} | {row['errors']} "
+              f"| {row['rps'] / base['rps']:.2f}x |")
     print()
     for w in warmups:
         print(f"{w['backend']}: database filled in {w['setup']:.1f} s; server listening after {w['listening']:.1f} s "
               f"(index of {args.colleagues:,} loaded before the port opens); first ranking requests done after "
               f"{w['first']:.1f} s; a warm one takes {w['warm'] * 1000:.0f} ms.")
-    bad = [r for r in rows if r["errors"]]
-    for r in bad:
-        print(f"\nERRORS in {r['backend']} {r['scenario']}: {r['s3xx']} 3xx, {r['s4xx']} 4xx, {r['s5xx']} 5xx, "
-              f"{r['socket_errors']} socket errors", file=sys.stderr)
+    bad = [row for row in rows if row["errors"]]
+    for row in bad:
+        print(f"\nERRORS in {row['backend']} {row['scenario']}: {row['s3xx']} 3xx, {row['s4xx']} 4xx, "
+              f"{row['s5xx']} 5xx, {row['socket_errors']} socket errors", file=sys.stderr)
     return 1 if bad else 0
 
 

@@ -82,7 +82,7 @@ def bench(label: str, url: str, files: dict[str, Path], code: Path = ROOT) -> li
     """The baseline, then each step's import, on a fresh database at ``url``."""
     migrate.upgrade(url)
     base, cpu, _ = timed([sys.executable, "-c", BASELINE, str(next(iter(files.values())))], code, url)
-    rows = [{"backend": label, "step": "baseline: start and read the file, nothing checked or stored",
+    rows: list[dict] = [{"backend": label, "step": "baseline: start and read the file, nothing checked or stored",
              "seconds": base, "cpu": cpu, "load": load(), "summary": ""}]
     flask = str(Path(sys.executable).with_name("flask"))
     for step, path in files.items():

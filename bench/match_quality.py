@@ -59,7 +59,7 @@ def client_of(request: dict) -> ClientNeed:
 
 
 def evaluate(handoffs, keys, rank):
-    per_kind = defaultdict(lambda: [0, 0, 0, 0])  # top1, top3, forbidden, n
+    per_kind: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # top1, top3, forbidden, n
     misses = []
     for h in handoffs:
         got = [keys[c.colleague_id] for c in rank(h)]

@@ -37,7 +37,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def rss_mb() -> float:
     text = Path("/proc/self/smaps_rollup").read_text()
-    return int(re.search(r"^Rss:\s+(\d+) kB", text, re.MULTILINE).group(1)) / 1024
+    rss = re.search(r"^Rss:\s+(\d+) kB", text, re.MULTILINE)
+    assert rss is not None, f"no Rss line in /proc/self/smaps_rollup:\n{text}"
+    return int(rss.group(1)) / 1024
 
 
 def footprint(root) -> tuple[float, float]:
@@ -101,7 +103,7 @@ def measure(n: int, queries: int, seed: int) -> dict:
     timings.sort()
     out["p50"], out["p95"] = statistics.median(timings), timings[int(0.95 * (len(timings) - 1))]
     before = rss_mb()
-    g = nx.Graph()
+    g: nx.Graph[int] = nx.Graph()
     g.add_nodes_from((i, {"name": f"Colleague {i}", "specialties": ["bookkeeping", "payroll"], "capacity": 3,
                           "location": "Leeds", "remote": True, "paused_until": None}) for i in range(1, n + 1))
     g.add_edges_from((i, rng.randint(1, n)) for i in range(1, n + 1) for _ in range(3))

@@ -103,7 +103,9 @@ def main() -> int:
             db.execute("CREATE INDEX specialty_trgm ON specialty USING gin (specialty gin_trgm_ops)")
             db.execute("ANALYZE")
             index_s = time.perf_counter() - t
-            size = db.execute("SELECT pg_total_relation_size('specialty') / 1048576.0").fetchone()[0]
+            size_row = db.execute("SELECT pg_total_relation_size('specialty') / 1048576.0").fetchone()
+            assert size_row is not None  # a bare SELECT gives exactly one row
+            size = size_row[0]
             pg_ms, pg_right = [], 0
             for client, spec in zip(clients, wanted):
                 words = [t.text for t in tokenize(f"{client.needs} {client.industry}")
@@ -113,7 +115,7 @@ def main() -> int:
                 pg_ms.append((time.perf_counter() - t) * 1000)
                 pg_right += right(got, spec)
 
-    def p(xs: list[float]) -> str:
+    def p50_p95(xs: list[float]) -> str:
         xs = sorted(xs)
         return f"{statistics.median(xs):.1f} | {xs[int(0.95 * (len(xs) - 1))]:.1f}"
 
@@ -123,9 +125,9 @@ def main() -> int:
           f"table + index {size:.0f} MB\n")
     print("| method | p50 (ms) | p95 (ms) | first candidate has the asked specialty |")
     print("|---|---:|---:|---:|")
-    print(f"| MatchIndex in process (words + meaning, incl. query embedding) | {p(index_ms)} "
+    print(f"| MatchIndex in process (words + meaning, incl. query embedding) | {p50_p95(index_ms)} "
           f"| {index_right / len(clients):.0%} |")
-    print(f"| PostgreSQL pg_trgm (word similarity per word, GIN) | {p(pg_ms)} | {pg_right / len(clients):.0%} |")
+    print(f"| PostgreSQL pg_trgm (word similarity per word, GIN) | {p50_p95(pg_ms)} | {pg_right / len(clients):.0%} |")
     return 0
 
 
