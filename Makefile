@@ -41,7 +41,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check referral web tests bench
-	$(BIN)/mypy referral web
+	$(BIN)/mypy referral web tests bench
 
 clean:
 	rm -rf $(VENV) node_modules instance
