@@ -167,8 +167,6 @@ def revise_disclosure(uow: UnitOfWork, member_id: int, handoff_id: int, text: st
         return version
 
 
-
-
 def revise_client(uow: UnitOfWork, member_id: int, handoff_id: int, client: dict, now: datetime) -> int:
     """Correct the client's details (a validated ``client`` as the handoff form gives it).
 

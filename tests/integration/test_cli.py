@@ -117,8 +117,6 @@ def test_migrations_build_the_whole_schema_from_empty_and_step_back(tmp_path):
     migrate.upgrade(url)
 
 
-
-
 def test_the_migrations_and_the_tables_the_code_uses_never_drift_apart(database_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

@@ -10,8 +10,6 @@ def app(mail_app):
     return mail_app
 
 
-
-
 def status(client, member, referral_id):
     return client.get(f"/api/referrals/{referral_id}", headers=member.headers).get_json()["status"]
 

@@ -111,8 +111,6 @@ def _analyse(text: str, table: str, w: Weights, source: str = "needs", correct=N
     return out
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class _Doc:
     """A profile analysed once: term -> (posting weight, which specialty), clientele terms, words."""

@@ -46,9 +46,6 @@ def hard_rule(profile: Profile, client: ClientNeed, ctx: MatchContext) -> str | 
     }[rule]()
 
 
-
-
-
 def _matches(groups: tuple[_Group, ...], doc_terms: Mapping[str, float], fld: str, vocab: _Vocabulary,
              sense=None):
     """For each group that meets the document: (score, term, hit) of its best term.
