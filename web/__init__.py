@@ -79,10 +79,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
         RATELIMIT_ENABLED=True,
-        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_HEADERS_ENABLED=True,  # Retry-After tells a paused log-in when to try again
         # answer-link pages send no Referer (web/security.py), which flask-wtf's HTTPS Referer check
         # would refuse; the CSRF token and SameSite cookies still guard every form
-        WTF_CSRF_SSL_STRICT=False,  # Retry-After tells a paused log-in when to try again
+        WTF_CSRF_SSL_STRICT=False,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         # Redis unreachable: count per process for a while rather than answer 500
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
