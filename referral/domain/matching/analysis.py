@@ -194,6 +194,9 @@ class _Vocabulary:
         self.words: Counter[str] = Counter()
         self._choices: list[str] | None = None
         self._corrections: dict[str, tuple[str, float] | None] = {}
+        # the thesaurus's words now, with the index (in the web master, before the fork), not at
+        # each worker's first request (25 ms)
+        _thesaurus_words()
 
     def add(self, doc: _Doc, sign: int = 1) -> None:
         """Count a profile in (``sign=1``) or out (``sign=-1``)."""
