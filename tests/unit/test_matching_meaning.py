@@ -114,6 +114,32 @@ def test_a_loosely_related_specialist_alone_is_not_a_fit():
     assert brute_force_rank(HOUSE, BUYING, ctx, encoder=shared_encoder()) == []
 
 
+TUNER = [Profile(1, "Dee", ("piano tuning", "action regulation", "piano repairs"), "home pianists, schools and churches"),
+         Profile(2, "Eli", ("boiler servicing", "central heating repairs"), "homeowners and landlords"),
+         Profile(3, "Fay", ("wedding photography",), "couples")]
+JARGON = ("Our old upright has drifted well flat; several keys are slow to repeat and the hammers are grooved "
+          "and need voicing.")
+
+
+def test_a_request_in_the_trades_jargon_reaches_the_colleague_who_serves_that_very_client():
+    # no word in common with the tuner's specialties, and only loosely close in meaning; but the
+    # tuner serves churches and the client is one: the colleague a member would pick
+    church = ClientNeed(JARGON, industry="church")
+    got = MatchIndex(TUNER, encoder=shared_encoder()).rank(church, CTX)
+    assert got == brute_force_rank(TUNER, church, CTX, encoder=shared_encoder())
+    assert [c.colleague_id for c in got] == [1]
+    assert any("churches" in line and '"church"' in line for line in got[0].explanation), got[0].explanation
+
+
+@pytest.mark.parametrize("client", [
+    ClientNeed(JARGON),  # the same words from someone the tuner does not name
+    ClientNeed("Our accounts need an independent examination before the annual meeting.", industry="church"),
+])
+def test_whom_a_colleague_serves_does_not_make_them_fit_without_work_near_theirs(client):
+    assert MatchIndex(TUNER, encoder=shared_encoder()).rank(client, CTX) == []
+    assert brute_force_rank(TUNER, client, CTX, encoder=shared_encoder()) == []
+
+
 def test_jargon_in_capitals_is_read_as_the_phrase_a_colleague_spells_out():
     profiles = [Profile(1, "Ana", ("electrical installation condition reports", "consumer unit upgrades")),
                 Profile(2, "Bo", ("landlord and tenant law", "possession proceedings", "deposit disputes")),

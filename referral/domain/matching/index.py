@@ -631,14 +631,16 @@ class MatchIndex:
         open_now, near = self._column(ctx.open_referrals, rows), self._near(client.location)
         rows = rows[self._eligible(rows, client, ctx, open_now, near)]
         served = False
+        cli_all = self._accumulate("c", query.cli)
         if m is not None:
-            strict = _relevant(spec[rows] + _SLACK, ss[rows] + _SLACK, True, w, close[rows] + _SLACK)
+            strict = _relevant(spec[rows] + _SLACK, ss[rows] + _SLACK, True, w, close[rows] + _SLACK,
+                               clientele=cli_all[rows] + _SLACK)
             served = self._serves(rows[strict], close, query)
             if not served:
                 rows = rows[strict]
         if rows.size == 0:
             return []
-        cli = self._accumulate("c", query.cli)[rows]
+        cli = cli_all[rows]
         if m is None:
             total = spec[rows] + w.clientele * cli
         else:

@@ -80,7 +80,7 @@ def brute_force_rank(profiles: Iterable[Profile], client: ClientNeed, ctx: Match
                 if hard_rule(doc.profile, client, ctx) is None]
     with_meaning = query.meaning is not None
     served = with_meaning and _served(eligible, weights)
-    scored = [r for r in eligible if _relevant(r.s, r.ss, with_meaning, weights, _closeness(r), served)]
+    scored = [r for r in eligible if _relevant(r.s, r.ss, with_meaning, weights, _closeness(r), served, r.c)]
     return _finish(scored, query, client, ctx, vocab, {d.profile.id: d.profile.name for d in docs}, limit)
 
 

@@ -137,9 +137,12 @@ def _ramp(x, w: Weights):
     return np.clip((x - w.semantic_low) / (w.semantic_high - w.semantic_low), 0.0, 1.0)
 
 
-def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None, served: bool = False):
+def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None, served: bool = False, clientele=0.0):
     """Whether a colleague fits at all (works on arrays): close in meaning, or shared words that are
-    not a coincidence of spelling (the specialty is still somewhat close in meaning).
+    not a coincidence of spelling (the specialty is still somewhat close in meaning), or the very
+    clients they name (``clientele``, the word score of their target clientele) for work that is
+    not far from theirs: a church whose piano "needs a pitch raise, let-off and drop all over the
+    place" and the tuner who serves "home pianists, schools and churches".
 
     ``meaning`` is the closeness both tests use (default: the best specialty's, ``ss``); ranking
     passes the mean of that and the whole-request cosine, so both readings must agree.
@@ -150,7 +153,8 @@ def _relevant(s, ss, with_meaning: bool, w: Weights, meaning=None, served: bool 
     if not with_meaning:
         return s >= w.min_relevance
     close = ss if meaning is None else meaning
-    return (close >= w.semantic_floor) | (((s >= w.min_relevance) | served) & (close >= w.lexical_floor))
+    return ((close >= w.semantic_floor) | (((s >= w.min_relevance) | served) & (close >= w.lexical_floor))
+            | ((clientele >= w.clientele_relevance) & (close >= w.clientele_floor)))
 
 
 def _served(scored: Iterable[_Scored], w: Weights) -> bool:
@@ -159,7 +163,7 @@ def _served(scored: Iterable[_Scored], w: Weights) -> bool:
     decides whether anyone fits; once someone does, everyone loosely related is shown beside them:
     the right specialist for "someone to go through the place top to bottom" ("home inspections")
     sits at a closeness a client nobody can serve also reaches."""
-    return any(bool(_relevant(r.s, r.ss, True, w, _closeness(r))) for r in scored)
+    return any(bool(_relevant(r.s, r.ss, True, w, _closeness(r), clientele=r.c)) for r in scored)
 
 
 def _closeness(r: _Scored):
