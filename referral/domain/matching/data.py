@@ -152,10 +152,10 @@ class Weights:
         least ``clientele_relevance``: one uncommon word, "churches" for a church hall) and they are
         at least ``clientele_floor`` close to the request: a request in the trade's jargon ("pitch
         raise", "let-off and drop") is far from every specialty in meaning and shares no word with
-        them, but the tuner who serves churches is the one a member would pick. Measured on five
-        sets of handoffs (the two development sets and three written without reading this code):
-        two more handoffs served, both right, none lost; no more of the 60 requests nobody can serve
-        get candidates.
+        them, but the tuner who serves churches is the one a member would pick. Measured on the
+        two development sets, the two in ``bench/match_sets/`` and 30 requests written against
+        the demo network: two more handoffs served, both right, none lost; no more of the 60
+        requests nobody can serve get candidates.
     gate_low, gate_high, gate_min : float
         A word shared with a specialty counts fully when the specialty's weighted cosine with the
         request reaches ``gate_high``, ``gate_min`` of it at ``gate_low`` or below, linear between.
