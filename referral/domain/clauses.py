@@ -64,7 +64,7 @@ _NEGATED = re.compile(
     r"|\bno\s+(?:\w+\s+){0,2}(?:people|person|agency|agencies|firm|firms|one|specialists?|experts?)\b"
     r"|\balready\s+(?:have|has|got|use|uses|work with|works with|had|sorted|done|covered)\b"
     r"|\b(?:is|are|was|were|been|being|gets|get)\s+(?:already\s+|all\s+|now\s+)?"
-    r"(?:covered|handled|sorted|done|taken care of|in place|fine|written|signed off|approved|fixed)\b"
+    r"(?:covered|handled|sorted|done|finished|complete|completed|taken care of|in place|fine|written|signed off|approved|fixed)\b"
     r"|\b(?:we|i)(?:'ve| have) (?:done|had) that\b"
     r"|\b(?:in-house|in house)\b",
     re.IGNORECASE,
@@ -105,8 +105,9 @@ def _negated(folded: str) -> bool:
     >>> [_negated(t) for t in ("so we don't need a speechwriter", "the leaking pipe was fixed in October",
     ...                        "I need someone to keep my books so my tax return isn't a nightmare",
     ...                        "Our website reads like it was written in 2009",
-    ...                        "we really don't want him to lose the progress he made")]
-    [True, True, False, False, False]
+    ...                        "we really don't want him to lose the progress he made",
+    ...                        "our soundtrack is finished and we love it")]
+    [True, True, False, False, False, True]
     """
     for m in _NEGATED.finditer(folded):
         before = folded[: m.start()]
