@@ -53,8 +53,11 @@ class Clause:
     kind: str  # "negated", "primary", "asking", "secondary", "context"
 
 
-_SPLIT = re.compile(r"\s*(?:[;:\u2014\u2013]|\s-\s|,\s*(?=(?:so|but|and so|because|as|whereas|while)\b))\s*",
+# the separator is kept (a capturing group), so that "Main thing: ..." can hand its role on
+_SPLIT = re.compile(r"\s*([;:\u2014\u2013]|\s-\s|,\s*(?=(?:so|but|and so|because|as|whereas|while)\b))\s*",
                     re.IGNORECASE)
+# a short heading of what follows ("Main thing:", "Second (only if you know someone):")
+_LABEL_TOKENS = 6
 _NEG = "(?:not|no|don'?t|do not|doesn'?t|does not|didn'?t|isn'?t|is not|aren'?t|are not|won'?t|never|nor)"
 _NEGATED = re.compile(
     rf"\b{_NEG}\s+(?:really\s+|actually\s+|even\s+|currently\s+)?"
@@ -70,15 +73,15 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _PRIMARY = re.compile(
-    r"\b(?:main(?:ly)?|above all|most(?:ly)? importantly?|urgent(?:ly)?|priority|first (?:of all|thing)|^first|(?:comes?|goes?|go|with) first|big job|"
-    r"biggest|key thing|need most|most of all|primarily|chiefly|especially|what (?:i|we) (?:really )?need|"
+    r"\b(?:main(?:ly)?|above all|most(?:ly)? importantly?|(?<!less )(?<!not )urgent(?:ly)?|priority|first (?:of all|thing)|^first|(?:comes?|goes?|go|with) first|big job|"
+    r"biggest|big one|key thing|need most|most of all|primarily|chiefly|especially|what (?:i|we) (?:really )?need|"
     r"the real (?:problem|issue|need))\b",
     re.IGNORECASE,
 )
 _SECONDARY = re.compile(
     r"\b(?:also|later(?: on)?|down the line|secondary|secondly|would be nice|as well|too|once (?:that|this|we)|"
     r"afterwards|after that|eventually|at some point|if you know|in passing|nice to have|another time|"
-    r"separately|by the way|further down)\b",
+    r"separately|by the way|further down|small(?:er)? (?:thing|job|one|bit)|less urgent|lower priority)\b|^second(?=\s*[,(:]|\s*$)",
     re.IGNORECASE,
 )
 _ASKING = re.compile(
@@ -146,14 +149,28 @@ def clauses(text: str, weights: ClauseWeights = ClauseWeights()) -> list[Clause]
     ['negated', 'negated', 'asking']
     >>> [c.kind for c in clauses("My sister looks after our Instagram, so that side is fine. I need help with payroll.")]
     ['negated', 'negated', 'asking']
+
+    A short heading before a colon hands its role to what follows:
+
+    >>> [c.kind for c in clauses("The big one is a piper for the ceremony. Smaller thing: we need a seating plan.")]
+    ['primary', 'secondary', 'secondary']
+    >>> [c.kind for c in clauses("Less urgent: there's a wasp nest in the shed.")]
+    ['secondary', 'secondary']
     """
     out = []
     for sentence in sentences(text):
-        for part in _SPLIT.split(sentence):
+        pieces = _SPLIT.split(sentence)
+        label = None  # the role a heading ("Main thing:") hands to the clause after it
+        for part, sep in zip(pieces[::2], [*pieces[1::2], ""]):
             part = part.strip(" ,.!?\"'()")
-            if tokenize(part):
-                weight, kind = _weigh(part, weights)
-                out.append(Clause(part, weight, kind))
+            if not tokenize(part):
+                continue
+            weight, kind = _weigh(part, weights)
+            if label is not None and kind != "negated":
+                weight, kind = label
+            out.append(Clause(part, weight, kind))
+            is_heading = sep == ":" and kind in ("primary", "secondary") and len(tokenize(part)) <= _LABEL_TOKENS
+            label = (weight, kind) if is_heading else None
     for i in range(1, len(out)):
         # "That's the priority." / "but that's later" / "so that's what I need help with first": a
         # short clause about the one before it
