@@ -9,11 +9,12 @@ every handoff with MatchIndex and with brute_force_rank, and prints top1 / top3 
 kind for both, then the top-1 misses. ``--nofit`` takes a JSON list of ``{"needs", "industry"}``
 requests that nobody in the set's network can serve and counts how many still get candidates.
 
-``bench/match_sets/`` holds two sets written by teammates who had not read the matching code,
-each a network in trades absent from the development sets with handoffs of the same ten kinds:
-51 colleagues and 60 handoffs (``independent-cases.json``) with 20 requests nobody in it can
-serve (``independent-nofit.json``), and 45 colleagues and 50 handoffs
-(``independent-cases-2.json``, written on 2026-12-02 after the first had been used).
+``bench/match_sets/`` holds three sets written by teammates who had not read the matching code,
+each a network in trades absent from the development sets (and from the sets before it) with
+handoffs of the same ten kinds: 51 colleagues and 60 handoffs (``independent-cases.json``) with
+20 requests nobody in it can serve (``independent-nofit.json``), then 45 colleagues and 50
+handoffs twice (``independent-cases-2.json``, ``independent-cases-3.json``), written on
+2026-12-02 each after the one before had been used.
 """
 
 from __future__ import annotations
