@@ -662,7 +662,7 @@ class MatchIndex:
         scored = []
         for row in rows.tolist():
             r = self._exact(row, query)
-            if _relevant(r.s, r.ss, m is not None, w, _closeness(r), served):
+            if _relevant(r.s, r.ss, m is not None, w, _closeness(r), served, r.c):
                 scored.append(r)
         return _finish(scored, query, client, ctx, self._vocab, _Names(self), limit)
 
